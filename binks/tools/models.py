@@ -1,0 +1,89 @@
+"""The data the tools hand to the graph: classifications, proposed changes, results.
+
+These models are the contract between ``binks.tools`` and ``binks.graph`` (which wraps a
+:class:`ProposedChange` into a plan step). They are pydantic models so they travel through
+LangGraph checkpoints and interrupt payloads as plain JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Risk = Literal["read", "change", "destructive"]
+"""How much a step can hurt: ``read`` never mutates, ``destructive`` loses data or capacity."""
+
+ToolName = Literal["run_kubectl", "get_cluster_status", "spawn_worker_agent", "check_agent_status"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Classification(_Frozen):
+    """What a tool call would do, decided by the tool layer and never by the model.
+
+    ``mutating`` is True for anything that changes state *and for anything not known to be
+    read-only*: unknown verbs, plugins, ``apply`` without a dry-run flag.
+    """
+
+    mutating: bool
+    verb: str = Field(description="kubectl verb with its subcommand where it matters: 'rollout restart'")
+    namespace: str | None = None
+    resource: str | None = Field(None, description="resource type as written or normalised: 'deployment'")
+    name: str | None = None
+    risk: Risk
+    reason: str = Field(description="one line a person can read: why this is a read or a change")
+
+
+class ToolResult(_Frozen):
+    """The outcome of a read-only call, already redacted and capped for the model."""
+
+    ok: bool
+    output: str
+    truncated_bytes: int = 0
+
+
+class DryRun(_Frozen):
+    """The API server's answer to the exact change, made with ``dryRun=All``."""
+
+    ok: bool
+    message: str = Field(description="what the server said: the dry-run output or its error")
+    diff: str | None = Field(None, description="unified diff, live vs dry-run result, or a note")
+
+
+class ProposedChange(_Frozen):
+    """A mutating call prepared for approval: what would run, where, and what it would change."""
+
+    tool: ToolName
+    args: dict[str, Any] = Field(description="the call's arguments, as validated")
+    argv: list[str] | None = Field(None, description="kubectl argv without the binary, for run_kubectl")
+    template: str | None = Field(None, description="manifests/agents/<type>-job.yaml, for spawn_worker_agent")
+    params: dict[str, Any] | None = Field(None, description="what the template is rendered with")
+    namespace: str | None
+    verb: str
+    resource: str | None = None
+    name: str | None = None
+    risk: Risk
+    dry_run: DryRun
+
+
+class ChangeResult(_Frozen):
+    """What executing an approved change did (output redacted and capped)."""
+
+    ok: bool
+    output: str
+    error: str | None = None
+
+
+class Verification(_Frozen):
+    """A deterministic check of a change against the cluster: data, not the model's opinion."""
+
+    ok: bool
+    check: str = Field(description="what was checked, e.g. 'deployment/web in shop has 3/3 ready'")
+    detail: str = ""
+
+
+ReconcileOutcome = Literal["applied", "not_applied", "unknown"]
+"""After a crash between intent and result: did the change reach the cluster?"""
