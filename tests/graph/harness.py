@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,13 +91,13 @@ class Harness:
 @asynccontextmanager
 async def open_harness(
     state_dir: Path,
-    script: list[dict[str, Any]],
+    script: Sequence[Any],
     toolbox: Toolbox,
     **settings_overrides: Any,
 ) -> AsyncIterator[Harness]:
     """A graph on a fresh checkpointer over ``state_dir/binks.db`` (reopenable: same dir, same db)."""
     settings = make_settings(state_dir, **settings_overrides)
-    model = ScriptedChatModel.from_script(script)
+    model = ScriptedChatModel.from_script([dict(step) for step in script])
     async with open_database(settings) as engine, open_checkpointer(settings) as saver:
         intents = IntentLog(engine)
         yield Harness(

@@ -2,8 +2,10 @@
 
 Nothing with side effects happens here before ``interrupt()``: LangGraph runs the code
 before it again on resume. The resume value is validated against the pending approval
-(interrupt id, plan hash, step ids) before LangGraph saves it, so a stale decision raises
-:class:`ApprovalConflict` and the approval stays pending.
+(interrupt id, plan hash, step ids) before LangGraph saves it, so a decision for another
+plan raises :class:`ApprovalConflict` and the approval stays pending. A resume addressed
+to another interrupt id never reaches this node at all: LangGraph asks again, and the
+server's :func:`~binks.graph.approval.check_decision` is what turns it into a 409.
 """
 
 from __future__ import annotations
