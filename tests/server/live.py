@@ -7,14 +7,18 @@ way a SIGTERM stops it (sse-starlette's process-global exit flag, reset afterwar
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
 from sse_starlette.sse import AppStatus
+
+T = TypeVar("T")
 
 
 class LiveServer:
@@ -26,6 +30,7 @@ class LiveServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def __enter__(self) -> LiveServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -35,9 +40,13 @@ class LiveServer:
         config = uvicorn.Config(self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=30)
         self._server = server = uvicorn.Server(config)
 
+        async def serve_here() -> None:
+            self.loop = asyncio.get_running_loop()
+            await server.serve(sockets=[sock])
+
         def serve() -> None:
             try:
-                server.run(sockets=[sock])
+                asyncio.run(serve_here())
             except BaseException as exc:  # pragma: no cover - surfaced by the wait below
                 self.error = exc
 
@@ -66,6 +75,11 @@ class LiveServer:
         self._server = None
         if alive:  # pragma: no cover - a hang is a bug worth a loud failure
             raise RuntimeError("the test server did not stop within 60 s")
+
+    def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the server's event loop (benchmarks inject events this way)."""
+        assert self.loop is not None
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(60)
 
     def __exit__(self, *_exc: Any) -> None:
         self.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ async def read_events(
     after: int | None = None,
     last_event_id: int | None = None,
     run_id: str | None = None,
+    on_event: Callable[[Event], None] | None = None,
 ) -> list[Event]:
     """Events from the stream until one named in ``until`` (of run ``run_id`` if given) arrives.
 
@@ -45,6 +47,8 @@ async def read_events(
                 continue
             event = Event(int(sse.id) if sse.id else None, sse.event, json.loads(sse.data))
             seen.append(event)
+            if on_event is not None:
+                on_event(event)
             ended = event.event in until and (run_id is None or event.data.get("run_id") == run_id)
             if ended or (count is not None and len(seen) >= count):
                 break

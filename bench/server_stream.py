@@ -1,0 +1,312 @@
+"""How the HTTP server holds up: SSE fan-out, concurrent threads, decision latency.
+
+Run: ``.venv/bin/python -m bench.server_stream``. Each figure comes with a baseline measured
+in the same run without HTTP, so the ratio shows what the server adds:
+
+1. **Fan-out**: 100 SSE subscribers on one thread while events are appended; delivery
+   latency (append → client has it) p50/p99. Baseline: 100 in-process followers of the
+   same event log.
+2. **Concurrent threads**: 50 ``POST /invoke`` at once (scripted model, one model turn
+   each); throughput and errors. Baseline: 50 concurrent runs of the bare graph.
+3. **Decision → first mutation**: ``POST /decision`` until the toolbox's ``execute`` is
+   called. Baseline: resuming the bare graph with the same decision.
+
+The server runs in a thread of this process (a real uvicorn on a loopback socket), so the
+clients and the server share one interpreter: the HTTP figures are pessimistic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from httpx_sse import aconnect_sse
+from langchain_core.messages import HumanMessage
+from pydantic import SecretStr
+
+from binks.checkpoints.db import make_engine, sqlite_url
+from binks.checkpoints.events import EventLog
+from binks.checkpoints.intents import IntentLog
+from binks.checkpoints.saver import open_checkpointer
+from binks.checkpoints.schema import prepare_database
+from binks.graph.approval import pending_approval, resume_command
+from binks.graph.builder import build_graph
+from binks.graph.decision import Decision
+from binks.server.app import create_app
+from binks.server.services import Services
+from binks.settings import Settings
+from binks.tools.models import ChangeResult, ProposedChange
+from tests.fakes.chat_model import ScriptedChatModel
+from tests.fakes.toolbox import FakeToolbox
+from tests.server.live import LiveServer
+
+KEY = "bench-key-0123456789abcdef"
+SUBSCRIBERS = 100
+EVENTS = 200
+THREADS = 50
+DECISIONS = 20
+SCALE = {
+    "tool_calls": [
+        {"name": "run_kubectl", "args": {"command": "kubectl -n shop scale deploy/web --replicas=2"}}
+    ]
+}
+
+
+class TimedToolbox(FakeToolbox):
+    """The fake toolbox, noting when each execute (the first mutating request) starts."""
+
+    executed_at: list[float]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.executed_at = []
+
+    async def execute(self, change: ProposedChange) -> ChangeResult:
+        """Note the time, then execute as the fake does."""
+        self.executed_at.append(time.perf_counter())
+        return await super().execute(change)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def settings_in(path: Path) -> Settings:
+    path.mkdir(parents=True, exist_ok=True)
+    return Settings(_env_file=None, state_dir=path, api_key=SecretStr(KEY))
+
+
+def line(name: str, value: float, unit: str, base: float | None = None) -> None:
+    ratio = f"   ratio {value / base:6.2f}x vs baseline" if base else ""
+    print(f"  {name:<44} {value:10.2f} {unit}{ratio}")
+
+
+# --- 1. fan-out ------------------------------------------------------------------------
+async def _produce(append: Callable[[int], Awaitable[None]]) -> None:
+    for i in range(EVENTS):
+        await append(i)
+        await asyncio.sleep(0.005)
+
+
+async def fanout_baseline(path: Path) -> list[float]:
+    path.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(sqlite_url(path / "fanout.db"))
+    await prepare_database(engine)
+    log = EventLog(engine)
+    latencies: list[float] = []
+
+    async def follower() -> None:
+        subscription = log.subscribe("t")
+        count = 0
+        async for stored in log.follow(subscription, 0):
+            latencies.append(time.perf_counter() - stored.data["t"])
+            count += 1
+            if count == EVENTS:
+                break
+        log.unsubscribe(subscription)
+
+    followers = [asyncio.create_task(follower()) for _ in range(SUBSCRIBERS)]
+    await asyncio.sleep(0.2)
+    await _produce(lambda i: _append(log, i))
+    await asyncio.gather(*followers)
+    await engine.dispose()
+    return latencies
+
+
+async def _append(log: EventLog, i: int) -> None:
+    await log.append("t", "message", {"i": i, "t": time.perf_counter()})
+
+
+async def fanout_http(server: LiveServer, services: Services, client: httpx.AsyncClient) -> list[float]:
+    thread_id = (await client.post("/invoke", json={"task": "hello"})).json()["thread_id"]
+    log = services.events
+    base = server.call(log.last_seq(thread_id))
+    latencies: list[float] = []
+    ready = 0
+
+    async def subscriber() -> None:
+        nonlocal ready
+        async with httpx.AsyncClient(base_url=server.url, headers=client.headers, timeout=60) as own:
+            async with aconnect_sse(
+                own, "GET", f"/threads/{thread_id}/events", params={"after": base}
+            ) as source:
+                ready += 1
+                count = 0
+                async for sse in source.aiter_sse():
+                    if not sse.data:
+                        continue
+                    latencies.append(time.perf_counter() - json.loads(sse.data)["t"])
+                    count += 1
+                    if count == EVENTS:
+                        return
+
+    tasks = [asyncio.create_task(subscriber()) for _ in range(SUBSCRIBERS)]
+    while ready < SUBSCRIBERS:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)
+
+    async def append(i: int) -> None:
+        await asyncio.wrap_future(
+            asyncio.run_coroutine_threadsafe(_append_thread(log, thread_id, i), _loop(server))
+        )
+
+    await _produce(append)
+    await asyncio.gather(*tasks)
+    return latencies
+
+
+async def _append_thread(log: EventLog, thread_id: str, i: int) -> None:
+    await log.append(thread_id, "message", {"i": i, "t": time.perf_counter()})
+
+
+def _loop(server: LiveServer) -> asyncio.AbstractEventLoop:
+    assert server.loop is not None
+    return server.loop
+
+
+# --- 2. concurrent threads -------------------------------------------------------------
+async def threads_baseline(path: Path) -> tuple[float, int]:
+    settings = settings_in(path)
+    engine = make_engine(sqlite_url(settings.database_path))
+    await prepare_database(engine)
+    async with open_checkpointer(settings) as saver:
+        model = ScriptedChatModel.from_script([{"content": f"answer {i}"} for i in range(THREADS)])
+        graph = build_graph(
+            model=model,
+            toolbox=FakeToolbox(),
+            settings=settings,
+            checkpointer=saver,
+            intents=IntentLog(engine),
+        )
+
+        async def one(i: int) -> None:
+            config: Any = {"configurable": {"thread_id": f"b{i}"}}
+            await graph.ainvoke({"messages": [HumanMessage(content="hi")]}, config)
+
+        start = time.perf_counter()
+        results = await asyncio.gather(*(one(i) for i in range(THREADS)), return_exceptions=True)
+        elapsed = time.perf_counter() - start
+    await engine.dispose()
+    return THREADS / elapsed, sum(isinstance(r, BaseException) for r in results)
+
+
+async def threads_http(client: httpx.AsyncClient) -> tuple[float, int, list[float]]:
+    async def one() -> float:
+        started = time.perf_counter()
+        response = await client.post("/invoke", json={"task": "hi"})
+        if response.status_code != 200 or response.json()["status"] != "completed":
+            raise RuntimeError(response.text)
+        return time.perf_counter() - started
+
+    start = time.perf_counter()
+    results = await asyncio.gather(*(one() for _ in range(THREADS)), return_exceptions=True)
+    elapsed = time.perf_counter() - start
+    durations = [r for r in results if isinstance(r, float)]
+    return THREADS / elapsed, THREADS - len(durations), durations
+
+
+# --- 3. decision -> first mutation -----------------------------------------------------
+async def decision_baseline(path: Path) -> list[float]:
+    settings = settings_in(path)
+    engine = make_engine(sqlite_url(settings.database_path))
+    await prepare_database(engine)
+    toolbox = TimedToolbox()
+    latencies = []
+    async with open_checkpointer(settings) as saver:
+        model = ScriptedChatModel.from_script([SCALE, {"content": "done"}] * DECISIONS)
+        graph = build_graph(
+            model=model, toolbox=toolbox, settings=settings, checkpointer=saver, intents=IntentLog(engine)
+        )
+        for i in range(DECISIONS):
+            config: Any = {"configurable": {"thread_id": f"d{i}"}}
+            await graph.ainvoke({"messages": [HumanMessage(content="scale")]}, config)
+            pending = await pending_approval(graph, config)
+            assert pending is not None
+            decision = Decision(
+                interrupt_id=pending.interrupt_id, plan_hash=pending.plan_hash, action="approve"
+            )
+            start = time.perf_counter()
+            await graph.ainvoke(resume_command(decision), config)
+            latencies.append(toolbox.executed_at[-1] - start)
+    await engine.dispose()
+    return latencies
+
+
+async def decision_http(client: httpx.AsyncClient, toolbox: TimedToolbox) -> list[float]:
+    latencies = []
+    for _ in range(DECISIONS):
+        body = (await client.post("/invoke", json={"task": "scale"})).json()
+        before = len(toolbox.executed_at)
+        start = time.perf_counter()
+        decided = await client.post(body["how_to_decide"]["url"], json=body["how_to_decide"]["body"])
+        assert decided.status_code == 202, decided.text
+        while len(toolbox.executed_at) == before:
+            await asyncio.sleep(0.0005)
+        latencies.append(toolbox.executed_at[before] - start)
+        async with aconnect_sse(client, "GET", f"/threads/{body['thread_id']}/events") as source:
+            async for sse in source.aiter_sse():
+                if sse.event in ("run_completed", "run_failed"):
+                    break
+    return latencies
+
+
+async def main_async() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        print(f"binks server bench: {SUBSCRIBERS} subscribers x {EVENTS} events, ", end="")
+        print(f"{THREADS} threads, {DECISIONS} decisions")
+
+        base_lat = await fanout_baseline(root / "b1")
+        base_tput, base_err = await threads_baseline(root / "b2")
+        base_dec = await decision_baseline(root / "b3")
+
+        script: list[dict[str, Any]] = [{"content": "hello"}]
+        script += [{"content": f"answer {i}"} for i in range(THREADS)]
+        script += [SCALE, {"content": "done"}] * DECISIONS
+        toolbox = TimedToolbox()
+        app = create_app(
+            settings_in(root / "srv"), model=ScriptedChatModel.from_script(script), toolbox=toolbox
+        )
+        with LiveServer(app) as server:
+            services: Services = app.state.services
+            limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+            async with httpx.AsyncClient(
+                base_url=server.url, headers={"X-API-Key": KEY}, timeout=120, limits=limits
+            ) as client:
+                http_lat = await fanout_http(server, services, client)
+                tput, errors, durations = await threads_http(client)
+                dec = await decision_http(client, toolbox)
+
+        print("1. SSE fan-out (append -> delivered)")
+        line("baseline in-process p50", pct(base_lat, 0.5) * 1000, "ms")
+        line("baseline in-process p99", pct(base_lat, 0.99) * 1000, "ms")
+        line("HTTP SSE p50", pct(http_lat, 0.5) * 1000, "ms", pct(base_lat, 0.5) * 1000)
+        line("HTTP SSE p99", pct(http_lat, 0.99) * 1000, "ms", pct(base_lat, 0.99) * 1000)
+        print(f"  events delivered: {len(http_lat)} of {SUBSCRIBERS * EVENTS}")
+        print(f"2. {THREADS} concurrent threads")
+        line("baseline bare graph throughput", base_tput, "runs/s")
+        line("HTTP /invoke throughput", tput, "runs/s", base_tput)
+        line("HTTP /invoke p50 latency", statistics.median(durations) * 1000 if durations else 0, "ms")
+        print(f"  errors: baseline {base_err}, HTTP {errors}")
+        print("3. decision -> first mutating call")
+        line("baseline graph resume p50", statistics.median(base_dec) * 1000, "ms")
+        line(
+            "HTTP POST /decision p50", statistics.median(dec) * 1000, "ms", statistics.median(base_dec) * 1000
+        )
+        line("HTTP POST /decision p99", pct(dec, 0.99) * 1000, "ms", pct(base_dec, 0.99) * 1000)
+
+
+def main() -> None:
+    asyncio.run(main_async())
+
+
+if __name__ == "__main__":
+    main()

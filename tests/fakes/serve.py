@@ -1,0 +1,61 @@
+"""Run a Binks server process for tests: the real app, a scripted model, a chosen toolbox.
+
+``python -m tests.fakes.serve --state-dir D --script S.json [--kubeconfig K]`` binds a free
+loopback port, prints ``PORT <n>`` on stdout, and serves until SIGTERM (graceful) or
+SIGKILL (a crash). The API key comes from ``BINKS_API_KEY``. With ``--kubeconfig`` the
+tools are the real ``KubeToolbox`` pointed at that cluster (the ``kube_api`` fixture's
+kubeconfig); without it, the in-memory ``FakeToolbox``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from binks.logs import configure_logging
+from binks.server.app import create_app
+from binks.server.runs import DRAIN_GRACE_S
+from binks.settings import load_settings
+from binks.tools.protocol import Toolbox
+from tests.fakes.chat_model import ScriptedChatModel
+from tests.fakes.toolbox import FakeToolbox
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.fakes.serve")
+    parser.add_argument("--state-dir", required=True, type=Path)
+    parser.add_argument("--script", required=True, type=Path, help="JSON list of model answers")
+    parser.add_argument("--kubeconfig", type=Path, help="use the real tools against this cluster")
+    args = parser.parse_args(argv)
+
+    overrides: dict[str, object] = {"state_dir": args.state_dir}
+    if args.kubeconfig is not None:
+        overrides["kubeconfig_path"] = args.kubeconfig
+    settings = load_settings(env_file=None, **overrides)
+    configure_logging("text", "INFO")
+    toolbox: Toolbox
+    if args.kubeconfig is not None:
+        toolbox = importlib.import_module("binks.tools.toolbox").KubeToolbox(settings)
+    else:
+        toolbox = FakeToolbox()
+    app = create_app(settings, model=ScriptedChatModel.from_file(args.script), toolbox=toolbox)
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sys.stdout.write(f"PORT {sock.getsockname()[1]}\n")
+    sys.stdout.flush()
+    config = uvicorn.Config(
+        app, log_config=None, lifespan="on", timeout_graceful_shutdown=int(DRAIN_GRACE_S + 15)
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
