@@ -254,6 +254,7 @@ def _fields(data: bytes) -> list[tuple[int, int, Any]]:
     while pos < len(data):
         key, pos = _varint(data, pos)
         number, wire = key >> 3, key & 7
+        value: Any
         if wire == 0:
             value, pos = _varint(data, pos)
         elif wire == 2:
@@ -283,7 +284,7 @@ def _scalar(kind: str, raw: Any) -> Any:
     if kind == "y":
         return base64.b64encode(bytes(raw)).decode()
     if kind == "q":
-        return decode(bytes(raw), "Quantity_")
+        return next((bytes(v).decode() for n, _, v in _fields(bytes(raw)) if n == 1), "")
     if kind == "t":
         seconds = decode(bytes(raw), "Time_").get("seconds", 0)
         return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -297,8 +298,6 @@ def _scalar(kind: str, raw: Any) -> Any:
 
 def decode(data: bytes, message: str) -> Obj:
     """Decode one message of type ``message`` into its JSON form."""
-    if message == "Quantity_":
-        return next((bytes(v).decode() for n, _, v in _fields(data) if n == 1), "")  # type: ignore[return-value]
     if message == "Time_":
         return {"seconds": next((int(v) for n, _, v in _fields(data) if n == 1), 0)}
     schema = SCHEMAS.get(message)
