@@ -64,7 +64,7 @@ class Authorizer:
         """Raise the RBAC-style 403 when the request is denied."""
         if self.allowed(verb, resource, subresource, namespace):
             return
-        target = qualified(resource, group) + (f"/{subresource}" if subresource else "")
+        target = qualified(resource, group)
         subject = f'{target} "{name}"' if name else target
         where = f' in the namespace "{namespace}"' if namespace else " at the cluster scope"
         resource_text = f"{resource}/{subresource}" if subresource else resource

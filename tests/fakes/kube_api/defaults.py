@@ -226,10 +226,11 @@ def _service(obj: Obj) -> None:
         spec.setdefault("ipFamilies", ["IPv4"])
         spec.setdefault("ipFamilyPolicy", "SingleStack")
         spec.setdefault("internalTrafficPolicy", "Cluster")
-        if "clusterIP" not in spec:
+        if not spec.get("clusterIP"):
             octets = int(uuid.UUID(obj["metadata"].get("uid") or str(uuid.uuid4())).hex[:4], 16)
             spec["clusterIP"] = f"10.43.{octets >> 8}.{octets & 0xFF or 1}"
-        spec.setdefault("clusterIPs", [spec["clusterIP"]])
+        if not spec.get("clusterIPs"):
+            spec["clusterIPs"] = [spec["clusterIP"]]
     for n, port in enumerate(spec.get("ports") or []):
         port.setdefault("protocol", "TCP")
         port.setdefault("targetPort", port.get("port"))

@@ -19,6 +19,7 @@ from tests.fakes.kube_api.auth import whoami
 from tests.fakes.kube_api.errors import ApiError, not_found
 from tests.fakes.kube_api.kinds import Kind
 from tests.fakes.kube_api.paths import RequestInfo
+from tests.fakes.kube_api.protobuf import decode_envelope
 from tests.fakes.kube_api.selectors import field_matcher, label_matcher, selector_string
 from tests.fakes.kube_api.state import ServerState
 from tests.fakes.kube_api.validation import strict_fields
@@ -56,14 +57,10 @@ class Reply:
 
 
 def decode_body(call: Call) -> Obj:
-    """JSON or YAML request body; protobuf is refused with the real 415."""
+    """JSON, YAML or protobuf request body as a JSON object."""
     media = call.content_type.split(";")[0].strip()
     if media == "application/vnd.kubernetes.protobuf":
-        raise ApiError(
-            415,
-            "the body of the request was in an unknown format - accepted media types include: "
-            "application/json, application/yaml",
-        )
+        return decode_envelope(call.body)
     try:
         data = (
             yaml.safe_load(call.body.decode() or "{}")

@@ -70,6 +70,11 @@ def reconcile_deployments(cluster: Cluster) -> None:
         if new_rs is not None and not spec.get("paused"):
             _scale(cluster, deploy, new_rs, [rs for rs in owned if rs is not new_rs], replicas)
         _prune_history(cluster, deploy, owned, new_rs)
+        if new_rs is not None:
+            annotations = deploy["metadata"].setdefault("annotations", {})
+            if annotations.get(REVISION) != str(_revision(new_rs)):
+                annotations[REVISION] = str(_revision(new_rs))
+                deploy = cluster.save(DEPLOYMENTS, deploy)
         _status(cluster, deploy, new_rs, [rs for rs in cluster.list(REPLICASETS, ns) if owned_by(rs, deploy)])
 
 
