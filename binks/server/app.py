@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from binks.tools.protocol import Toolbox
+    from binks.tools.toolbox import KubeToolbox
 
 #: Seconds between heartbeat comments on idle event streams.
 HEARTBEAT_S = 15.0
@@ -73,7 +74,12 @@ def create_app(
             await prepare_database(engine)
             async with open_checkpointer(settings) as checkpointer:
                 chat = model if model is not None else _default_model(settings)
-                tools = toolbox if toolbox is not None else _default_toolbox(settings)
+                own_tools: KubeToolbox | None = None
+                tools: Toolbox
+                if toolbox is not None:
+                    tools = toolbox
+                else:
+                    tools = own_tools = _default_toolbox(settings)
                 graph = build_graph(
                     model=chat,
                     toolbox=tools,
@@ -111,6 +117,8 @@ def create_app(
                 finally:
                     await runs.drain()
                     event_log.close_all()
+                    if own_tools is not None:
+                        own_tools.close()
         finally:
             await engine.dispose()
 
@@ -141,8 +149,7 @@ def _default_model(settings: Settings) -> BaseChatModel:
     return make_chat_model(settings)
 
 
-def _default_toolbox(settings: Settings) -> Toolbox:
-    import importlib
+def _default_toolbox(settings: Settings) -> KubeToolbox:
+    from binks.tools.toolbox import KubeToolbox
 
-    toolbox: Toolbox = importlib.import_module("binks.tools.toolbox").KubeToolbox(settings)
-    return toolbox
+    return KubeToolbox(settings)

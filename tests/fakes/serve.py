@@ -10,7 +10,6 @@ kubeconfig); without it, the in-memory ``FakeToolbox``.
 from __future__ import annotations
 
 import argparse
-import importlib
 import socket
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from binks.server.app import create_app
 from binks.server.runs import DRAIN_GRACE_S
 from binks.settings import load_settings
 from binks.tools.protocol import Toolbox
+from binks.tools.toolbox import KubeToolbox
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.toolbox import FakeToolbox
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging("text", "INFO")
     toolbox: Toolbox
     if args.kubeconfig is not None:
-        toolbox = importlib.import_module("binks.tools.toolbox").KubeToolbox(settings)
+        toolbox = KubeToolbox(settings)
     else:
         toolbox = FakeToolbox()
     app = create_app(settings, model=ScriptedChatModel.from_file(args.script), toolbox=toolbox)

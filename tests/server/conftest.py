@@ -12,9 +12,11 @@ import pytest
 from pydantic import SecretStr
 
 from binks.server.app import create_app
+from binks.server.services import Services
 from binks.settings import Settings
 from binks.tools.protocol import Toolbox
 from tests.fakes.chat_model import ScriptedChatModel
+from tests.fakes.kube_api import KubeApi
 from tests.server.fake_toolbox import GatedToolbox
 from tests.server.live import LiveServer
 
@@ -26,6 +28,12 @@ SCALE_WEB = {
     ]
 }
 """A model turn that asks for one change (scaling web to 3)."""
+SCALE_WEB_DEFAULT = {
+    "tool_calls": [
+        {"name": "run_kubectl", "args": {"command": "kubectl -n default scale deployment/web --replicas=3"}}
+    ]
+}
+"""The same change in the ``default`` namespace of the fake API server."""
 
 
 def answer(text: str) -> dict[str, Any]:
@@ -58,7 +66,12 @@ def make_settings(state_dir: Path, **overrides: Any) -> Settings:
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
-    """``start_server(script, toolbox=None, **settings)`` -> a live server (stopped at teardown)."""
+    """``start_server(script, toolbox=None, **settings)`` -> a live server (stopped at teardown).
+
+    Without a toolbox the server gets a :class:`GatedToolbox`; with ``kube_api=`` it makes
+    its own ``KubeToolbox`` against that fake cluster, as ``binks serve`` does (``real_tools``:
+    against whatever cluster the settings name).
+    """
     servers: list[LiveServer] = []
 
     def start(
@@ -67,16 +80,22 @@ def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
         toolbox: Toolbox | None = None,
         state_dir: Path | None = None,
         heartbeat_s: float = 15.0,
+        kube_api: KubeApi | None = None,
+        real_tools: bool = False,
         **overrides: Any,
     ) -> Harness:
+        if kube_api is not None:
+            overrides["kubeconfig_path"] = kube_api.kubeconfig
         settings = make_settings(state_dir or tmp_path / "state", **overrides)
-        tools = toolbox if toolbox is not None else GatedToolbox()
+        if toolbox is None and kube_api is None and not real_tools:
+            toolbox = GatedToolbox()
         app = create_app(
-            settings, model=ScriptedChatModel.from_script(script), toolbox=tools, heartbeat_s=heartbeat_s
+            settings, model=ScriptedChatModel.from_script(script), toolbox=toolbox, heartbeat_s=heartbeat_s
         )
         live = LiveServer(app).__enter__()
         servers.append(live)
-        return Harness(url=live.url, settings=settings, toolbox=tools, live=live)
+        services: Services = app.state.services
+        return Harness(url=live.url, settings=settings, toolbox=services.toolbox, live=live)
 
     yield start
     for live in servers:

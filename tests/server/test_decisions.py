@@ -8,7 +8,9 @@ import httpx
 from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.db import make_engine
 from binks.server.app import database_url
-from tests.server.conftest import SCALE_WEB, Harness, ServerFactory, answer
+from tests.fakes.kube_api import KubeApi
+from tests.fakes.kube_api.objects import deployment
+from tests.server.conftest import SCALE_WEB, SCALE_WEB_DEFAULT, Harness, ServerFactory, answer
 from tests.server.fake_toolbox import GatedToolbox
 from tests.server.sse import read_events
 
@@ -42,35 +44,43 @@ async def _audit(server: Harness, thread_id: str) -> list[tuple[str, bool]]:
     return [(record.action, record.accepted) for record in records]
 
 
-async def test_approve_runs_the_plan_once_and_reports(start_server: ServerFactory) -> None:
-    toolbox = GatedToolbox()
-    server = start_server([SCALE_WEB, answer("web now runs 3 replicas")], toolbox=toolbox)
+def _scales(kube_api: KubeApi) -> list[int]:
+    """Statuses of the scale requests the API server saw (dry-runs excluded)."""
+    return [r.status for r in kube_api.mutations() if r.name == "web" and r.method == "PATCH"]
+
+
+async def test_approve_runs_the_plan_once_with_the_real_tools(
+    start_server: ServerFactory, kube_api: KubeApi
+) -> None:
+    kube_api.apply(deployment("web", replicas=1))
+    server = start_server([SCALE_WEB_DEFAULT, answer("web now runs 3 replicas")], kube_api=kube_api)
     async with server.client() as client:
         thread_id, pending = await _awaiting(client)
-        assert pending["plan"]["steps"][0]["argv"] == [
-            "-n",
-            "shop",
-            "scale",
-            "deployment/web",
-            "--replicas=3",
-        ]
-        assert toolbox.mutations == []
+        step = pending["plan"]["steps"][0]
+        assert step["argv"][-3:] == ["scale", "deployment/web", "--replicas=3"]
+        assert step["dry_run"]["ok"] is True and "replicas" in (step["dry_run"]["diff"] or "")
+        assert _scales(kube_api) == []
         decided = await client.post(f"/threads/{thread_id}/decision", json=_decision(pending))
         assert decided.status_code == 202, decided.text
         run_id = decided.json()["run_id"]
-        events = await read_events(
-            client, thread_id, after=0, until=frozenset({"run_completed", "run_failed"})
-        )
+        events = await read_events(client, thread_id, after=0, run_id=run_id)
         detail = (await client.get(f"/threads/{thread_id}")).json()
-    assert toolbox.mutations == [["-n", "shop", "scale", "deployment/web", "--replicas=3"]]
+    assert _scales(kube_api) == [200]
+    assert kube_api.get("deployments", "web")["spec"]["replicas"] == 3  # type: ignore[index]
     names = [event.event for event in events]
     assert names.count("approval_required") == 1
-    after_decision = [event for event in events if event.data.get("run_id") == run_id]
-    assert after_decision[-1].event == "run_completed"
-    result = after_decision[-1].data["result"]
-    assert result.startswith("web now runs 3 replicas") and "executed and verified" in result
+    after_decision = [event.event for event in events if event.data.get("run_id") == run_id]
+    assert after_decision[0] == "run_started" and after_decision[-1] == "run_completed"
+    assert {"approval_decided", "step_started", "step_finished", "verified"} <= set(after_decision)
+    result = events[-1].data["result"]
+    assert result.startswith("web now runs 3 replicas") and "verified" in result
     assert detail["status"] == "completed" and detail["pending_approval"] is None
-    assert detail["messages"][0]["role"] == "human"
+    assert detail["messages"][0] == {
+        "role": "human",
+        "content": "scale web to 3",
+        "tool_calls": [],
+        "name": None,
+    }
     assert [event.seq for event in events] == list(range(1, len(events) + 1))
 
 
@@ -100,9 +110,11 @@ async def test_stale_wrong_or_missing_approval_is_409_and_runs_nothing(start_ser
     ]
 
 
-async def test_fifty_concurrent_decisions_exactly_one_accepted(start_server: ServerFactory) -> None:
-    toolbox = GatedToolbox()
-    server = start_server([SCALE_WEB, answer("done")], toolbox=toolbox)
+async def test_fifty_concurrent_decisions_exactly_one_accepted(
+    start_server: ServerFactory, kube_api: KubeApi
+) -> None:
+    kube_api.apply(deployment("web", replicas=1))
+    server = start_server([SCALE_WEB_DEFAULT, answer("done")], kube_api=kube_api)
     async with server.client() as client:
         thread_id, pending = await _awaiting(client)
         limits = httpx.Limits(max_connections=60)
@@ -114,8 +126,11 @@ async def test_fifty_concurrent_decisions_exactly_one_accepted(start_server: Ser
             )
         codes = sorted(response.status_code for response in responses)
         assert codes == [202] + [409] * 49
-        await read_events(client, thread_id, after=0, until=frozenset({"run_completed"}))
-    assert toolbox.mutations == [["-n", "shop", "scale", "deployment/web", "--replicas=3"]]
+        winner = next(r.json()["run_id"] for r in responses if r.status_code == 202)
+        assert all(r.json()["error"] == "conflict" for r in responses if r.status_code == 409)
+        events = await read_events(client, thread_id, run_id=winner)
+    assert events[-1].event == "run_completed"
+    assert _scales(kube_api) == [200]
     audit = await _audit(server, thread_id)
     assert audit.count(("approve", True)) == 1 and len(audit) == 50
 
