@@ -91,3 +91,20 @@ async def test_close_ends_followers_after_the_events_already_written(engine: Asy
     assert seen == ["run_started", "run_completed"]
     log.unsubscribe(subscription)
     assert log.subscriber_count() == 0
+
+
+async def test_replay_reads_the_index_from_the_point_asked_for(engine: AsyncEngine) -> None:
+    from sqlalchemy import text
+
+    async with engine.connect() as connection:
+        plan = (
+            await connection.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT seq, event, data, created_at FROM binks_events "
+                    "WHERE thread_id = 't' AND seq > 5 ORDER BY seq LIMIT 500"
+                )
+            )
+        ).all()
+    detail = " ".join(str(row[-1]) for row in plan)
+    assert "USING INDEX ix_binks_events_thread_seq (thread_id=? AND seq>?)" in detail
+    assert "TEMP B-TREE" not in detail  # no sort: rows come in index order

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
+
+from tests.fakes.kube_api import KubeApi
 
 BINKS = [sys.executable, "-m", "binks.cli"]
 
@@ -37,3 +44,50 @@ def test_key_from_the_environment_cannot_be_rotated(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "BINKS_API_KEY" in refused.stderr and "Traceback" not in refused.stderr
     assert not (tmp_path / "api-key").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_serve_makes_the_key_says_how_to_use_it_and_runs_degraded_without_ollama(
+    tmp_path: Path, kube_api: KubeApi
+) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BINKS_STATE_DIR": str(tmp_path / "state"),
+        "KUBECONFIG_PATH": str(kube_api.kubeconfig),
+        "OLLAMA_BASE_URL": "http://127.0.0.1:9",  # nothing listens: Ollama is away
+        "API_PORT": str(port),
+    }
+    proc = subprocess.Popen([*BINKS, "serve"], stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        assert proc.stderr is not None
+        hint = "".join(proc.stderr.readline() for _ in range(4))
+        key = (tmp_path / "state" / "api-key").read_text().strip()
+        assert "generated an API key" in hint and "Authorization: Bearer" in hint and "binks key" in hint
+        assert key not in hint  # not a terminal: the key stays in the 0600 file
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", headers={"X-API-Key": key}, timeout=10)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "binks serve did not come up"
+                time.sleep(0.1)
+        body = health.json()
+        assert body["status"] == "degraded"
+        assert (
+            body["checks"]["model"]["ok"] is False and "ollama" in body["checks"]["model"]["detail"].lower()
+        )
+        assert body["checks"]["cluster"]["ok"] is True
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) in (0, -signal.SIGTERM)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)

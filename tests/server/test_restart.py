@@ -1,18 +1,22 @@
-"""A crash in the middle of a change: SIGKILL while kubectl's request is in flight, restart, resume.
+"""The server as a process: a crash in the middle of a change, a restart, a graceful stop.
 
 The server runs as a child process with the real tools against the in-memory API server. The
-API server holds the scale request for a moment; the server is killed while it waits (its
+API server holds the scale request for a moment; the server is SIGKILLed while it waits (its
 kubectl child finishes the request on its own, as it would in life). After the restart the
 thread is ``interrupted``, nothing runs until ``POST /resume``, and the API server's request
-log shows the scale exactly once.
+log shows the scale exactly once. The restarted server is then stopped with SIGTERM during a
+run: the run stops at a checkpoint, open streams get its last event and ``stream_closed``,
+and the process exits cleanly. (One test, because each server process costs seconds.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,7 +56,7 @@ async def _until(condition: object, timeout: float = 30) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_sigkill_during_execute_then_resume_mutates_exactly_once(
+async def test_sigkill_mid_change_restart_resume_once_then_sigterm_drains(
     tmp_path: Path, kube_api: KubeApi, processes: list[ServerProcess]
 ) -> None:
     kube_api.apply(deployment("web", replicas=1))
@@ -88,7 +92,8 @@ async def test_sigkill_during_execute_then_resume_mutates_exactly_once(
     await _until(lambda: _scales(kube_api) == [200])  # kubectl, orphaned, finished it
     assert kube_api.get("deployments", "web")["spec"]["replicas"] == 3  # type: ignore[index]
 
-    again = ServerProcess(state, [{"content": "web runs 3 replicas"}], kubeconfig=kube_api.kubeconfig).start()
+    script: list[dict[str, Any]] = [{"content": "web runs 3 replicas"}, {"sleep": 1.0, "content": "slow"}]
+    again = ServerProcess(state, script, kubeconfig=kube_api.kubeconfig).start()
     processes.append(again)
     async with again.client() as client:
         detail = (await client.get(f"/threads/{thread_id}")).json()
@@ -102,3 +107,27 @@ async def test_sigkill_during_execute_then_resume_mutates_exactly_once(
     assert final["status"] == "completed"
     assert _scales(kube_api) == [200]
     assert [e.event for e in rest if e.event in ("step_finished", "verified")]
+
+    await _sigterm_drains_a_run(again)
+
+
+async def _sigterm_drains_a_run(server: ServerProcess) -> None:
+    async with server.client() as client:
+        thread_id = (await client.post("/threads", json={"task": "think"})).json()["thread_id"]
+        started = asyncio.Event()
+
+        def note(event: Event) -> None:
+            if event.event == "run_started":
+                started.set()
+
+        reader = asyncio.create_task(
+            read_events(client, thread_id, until=frozenset({"stream_closed"}), on_event=note)
+        )
+        await asyncio.wait_for(started.wait(), 30)
+        code = await asyncio.to_thread(server.terminate)
+        events = await asyncio.wait_for(reader, 30)
+    # uvicorn re-raises the signal after a clean shutdown; systemd counts that as a clean stop
+    assert code in (0, -signal.SIGTERM), server.log()
+    assert "Application shutdown complete" in server.log()
+    assert [event.event for event in events[-2:]] == ["run_failed", "stream_closed"]
+    assert events[-2].data["status"] == "interrupted" and events[-2].data["resumable"] is True
