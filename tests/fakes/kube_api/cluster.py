@@ -70,14 +70,14 @@ class Cluster:
 
     def get(self, kind: Kind, namespace: str | None, name: str) -> Obj:
         """One object, or the real NotFound."""
-        obj = self.store.get(kind.key, namespace or "", name)
+        obj = self.store.get(kind.key, (namespace or "") if kind.namespaced else "", name)
         if obj is None:
             raise not_found(kind.plural, kind.group, name)
         return obj
 
     def find(self, kind: Kind, namespace: str | None, name: str) -> Obj | None:
         """One object or ``None``."""
-        return self.store.get(kind.key, namespace or "", name)
+        return self.store.get(kind.key, (namespace or "") if kind.namespaced else "", name)
 
     def list(self, kind: Kind, namespace: str | None, match: Matcher | None = None) -> ObjList:
         """Objects of a kind, optionally in one namespace and filtered."""
