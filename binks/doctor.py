@@ -151,16 +151,22 @@ def check_cluster(settings: Settings) -> Iterator[Check]:
     yield Check("cluster", "ok", f"server {json.loads(server.stdout)['serverVersion']['gitVersion']}")
     for verb, resource, namespace in REQUIRED_ACCESS:
         scope = ["-n", namespace] if namespace else ["--all-namespaces"]
-        answer = kubectl("auth", "can-i", verb, resource, *scope).stdout.strip()
+        reply = kubectl("auth", "can-i", verb, resource, *scope)
+        answer = reply.stdout.strip()
         where = f"in {namespace}" if namespace else "cluster-wide"
         if answer == "yes":
             yield Check(f"can {verb} {resource}", "ok", where)
-        else:
+        elif answer.startswith("no"):
             yield Check(
                 f"can {verb} {resource}",
                 "fail",
-                f"{where}: {answer or 'no'}",
+                f"{where}: {answer}",
                 "apply manifests/rbac and use the binks-orchestrator service account's kubeconfig",
+            )
+        else:
+            error = reply.stderr.strip().splitlines()[-1] if reply.stderr.strip() else "no answer"
+            yield Check(
+                f"can {verb} {resource}", "fail", f"{where}: could not ask: {error}", "check the cluster"
             )
     for namespace in WORKER_NAMESPACES:
         found = kubectl("get", "namespace", namespace, "-o", "name")
