@@ -89,7 +89,8 @@ async def _compare(settings: Settings, label: str) -> None:
     print(f"  ratio                    {kubectl_s / client_s:8.1f}x  goal >= 20x")
     small_client = await _median(lambda: kube.raw("list nodes", core.list_node))
     small_kubectl = await _median(lambda: _kubectl_reads(kubectl, (["get", "nodes"],)))
-    print(f"  one small read (nodes)   {small_client * 1000:8.1f} ms client, {small_kubectl * 1000:.1f} ms kubectl")
+    small = f"{small_client * 1000:8.1f} ms client, {small_kubectl * 1000:.1f} ms kubectl"
+    print(f"  one small read (nodes)   {small}")
     print(f"  ratio per call           {small_kubectl / small_client:8.1f}x")
     kube.close()
 

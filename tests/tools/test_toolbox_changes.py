@@ -31,7 +31,9 @@ async def _propose(box: KubeToolbox, command: str) -> ProposedChange:
     return await box.propose("run_kubectl", {"command": command}, thread_id="t1", step_id="s1")
 
 
-async def test_scale_is_dry_run_then_executed_once_and_verified(toolbox: KubeToolbox, kube_api: KubeApi) -> None:
+async def test_scale_is_dry_run_then_executed_once_and_verified(
+    toolbox: KubeToolbox, kube_api: KubeApi
+) -> None:
     kube_api.apply(WEB)
     change = await _propose(toolbox, "scale deploy web --replicas=3 -n default")
     assert change.dry_run.ok and change.dry_run.supported
@@ -92,7 +94,9 @@ async def test_bad_image_rollout_fails_verification(toolbox: KubeToolbox, kube_a
     assert "available" in verification.detail
 
 
-async def test_delete_shows_what_goes_and_verifies_it_is_gone(toolbox: KubeToolbox, kube_api: KubeApi) -> None:
+async def test_delete_shows_what_goes_and_verifies_it_is_gone(
+    toolbox: KubeToolbox, kube_api: KubeApi
+) -> None:
     kube_api.apply(WEB)
     change = await _propose(toolbox, "delete deployment web -n default")
     assert change.dry_run.message == "deletes deployment.apps/web"
@@ -168,7 +172,9 @@ async def test_check_agent_status_reads_the_result(toolbox: KubeToolbox, kube_ap
     args = {"agent_type": "echo", "task_params": {}}
     change = await toolbox.propose("spawn_worker_agent", args, thread_id="t", step_id="s")
     assert change.name is not None
-    kube_api.set_job_outcome("ai-agents", change.name, "Succeeded", log='working\nBINKS_RESULT {"answer": 42}\n')
+    kube_api.set_job_outcome(
+        "ai-agents", change.name, "Succeeded", log='working\nBINKS_RESULT {"answer": 42}\n'
+    )
     await toolbox.execute(change)
     status = await toolbox.read("check_agent_status", {"job_name": change.name})
     assert status.ok
