@@ -9,8 +9,12 @@ from __future__ import annotations
 from sqlalchemy import Column, Integer, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from binks.checkpoints import intents, threads
 from binks.checkpoints.db import create_schema, metadata
 from binks.errors import ConfigError
+
+_TABLES = (intents.intents_table, threads.threads_table)
+"""Imported so their tables are registered on ``metadata`` before it is created."""
 
 SCHEMA_VERSION = 1
 """The version of Binks' tables this code writes."""

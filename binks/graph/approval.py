@@ -3,13 +3,16 @@
 LangGraph hands a resume value to *whatever* interrupt is pending, so a stale or
 duplicated decision would silently answer the next approval. Every decision is therefore
 checked against the pending interrupt's id and plan hash: by the server before it resumes
-(:func:`check_decision`), and again inside the approve node, where a mismatch raises
-:class:`~binks.errors.ApprovalConflict` before anything is saved, so the approval stays
-pending and can still be answered.
+(:func:`check_decision`), and again inside the approve node (:class:`PendingDecision`),
+where a mismatch raises :class:`~binks.errors.ApprovalConflict` before LangGraph saves
+the answer, so the approval stays pending and can still be answered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -82,27 +85,39 @@ def resume_command(decision: Decision) -> Command[Any]:
     return Command(resume={decision.interrupt_id: decision.model_dump(mode="json")})
 
 
-def decision_schema(pending: PendingApproval) -> type[Decision]:
-    """A ``Decision`` type that only validates answers to ``pending``.
+_ANSWERING: ContextVar[PendingApproval | None] = ContextVar("binks_answering", default=None)
+
+
+class PendingDecision(Decision):
+    """A Decision that validates only as an answer to the approval being asked right now.
 
     Used as the interrupt's ``response_schema``: LangGraph validates the resume value
-    before saving it, so a refused decision leaves the approval pending.
+    *before* saving it, so a refused decision leaves the approval pending and answerable.
+    The pending approval comes from :func:`answering` (a context variable, so the class
+    and its schema are built once, not per approval).
     """
 
-    class PendingDecision(Decision):
-        @model_validator(mode="before")
-        @classmethod
-        def _unwrap(cls, value: Any) -> Any:
-            # A resume map whose id matches no pending interrupt arrives whole: {id: decision}.
-            if isinstance(value, dict) and len(value) == 1:
-                ((key, inner),) = value.items()
-                if isinstance(inner, dict) and key not in Decision.model_fields:
-                    return inner
-            return value
+    @model_validator(mode="before")
+    @classmethod
+    def _unwrap(cls, value: Any) -> Any:
+        # A resume map whose id matches no interrupt may arrive whole: {id: decision}.
+        if isinstance(value, dict) and len(value) == 1:
+            ((key, inner),) = value.items()
+            if isinstance(inner, dict) and key not in Decision.model_fields:
+                return inner
+        return value
 
-        @model_validator(mode="after")
-        def _answers_pending(self) -> PendingDecision:
-            check_decision(pending, self)
-            return self
+    @model_validator(mode="after")
+    def _answers_pending(self) -> PendingDecision:
+        check_decision(_ANSWERING.get(), self)
+        return self
 
-    return PendingDecision
+
+@contextmanager
+def answering(pending: PendingApproval) -> Iterator[None]:
+    """Validate :class:`PendingDecision` values against ``pending`` inside the block."""
+    token = _ANSWERING.set(pending)
+    try:
+        yield
+    finally:
+        _ANSWERING.reset(token)

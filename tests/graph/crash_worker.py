@@ -1,6 +1,6 @@
 """A process that runs a task up to execute and dies there, like a power cut.
 
-``python -m tests.graph.crash_worker STATE_DIR CLUSTER_FILE WHEN`` asks to scale
+``python -m tests.graph.crash_worker STATE_DIR CLUSTER_FILE WHEN DURABILITY`` asks to scale
 shop/web to 3, approves, and exits with code 137 (no cleanup, no result recorded) either
 right ``before`` or right ``after`` the fake cluster changed. The fake cluster lives in
 ``CLUSTER_FILE`` so the test process can resume against the same state.
@@ -14,6 +14,8 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from langgraph.types import Durability
 
 from binks.tools.models import ChangeResult, ProposedChange
 from tests.fakes.toolbox import Deployment, FakeToolbox
@@ -55,14 +57,17 @@ class FileToolbox(FakeToolbox):
         return result
 
 
-async def main(state_dir: Path, cluster: Path, when: str) -> None:
+async def main(state_dir: Path, cluster: Path, when: str, durability: Durability) -> None:
     toolbox = FileToolbox.load(cluster, die=when)
     toolbox.save()
     async with open_harness(state_dir, [{"tool_calls": [SCALE]}], toolbox) as h:
+        h.durability = durability
         await h.ask("scale web to 3")
         await h.decide("approve")
     raise SystemExit("the worker should have died inside execute")
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]))
+    asyncio.run(
+        main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], "sync" if sys.argv[4] == "sync" else "async")
+    )

@@ -12,7 +12,7 @@ from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, Durability
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from binks.checkpoints.db import make_engine, sqlite_url
@@ -42,6 +42,8 @@ class Harness:
     settings: Settings
     intents: IntentLog
     thread_id: str = "t1"
+    durability: Durability = "sync"
+    """What the server uses: the approval is on disk before execute starts."""
     events: list[dict[str, Any]] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
 
@@ -57,6 +59,7 @@ class Harness:
             stream_mode=["updates", "messages", "custom"],
             subgraphs=True,
             version="v2",
+            durability=self.durability,
         ):
             if part["type"] == "custom":
                 self.events.append(part["data"])

@@ -18,9 +18,9 @@ ARGV = ["scale", "deployment", "web", "--replicas=3", "-n", "shop"]
 REPO = Path(__file__).resolve().parents[2]
 
 
-def crash_worker(state_dir: Path, cluster: Path, when: str) -> None:
+def crash_worker(state_dir: Path, cluster: Path, when: str, durability: str = "sync") -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.graph.crash_worker", str(state_dir), str(cluster), when],
+        [sys.executable, "-m", "tests.graph.crash_worker", str(state_dir), str(cluster), when, durability],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -46,6 +46,25 @@ async def test_process_killed_after_the_change_resumes_without_repeating_it(tmp_
     assert toolbox.mutations == [ARGV], "the change ran exactly once"
     assert "executed and verified" in state["final_answer"]
     assert APPLIED_BEFORE in str(state["history"][0]["result"]["output"])
+
+
+@pytest.mark.slow
+async def test_without_sync_durability_a_lost_approval_is_asked_again_and_not_repeated(
+    tmp_path: Path,
+) -> None:
+    # With durability="async" the checkpoint after approve may not be on disk when the
+    # process dies inside execute: the person may be asked again, but the intent record
+    # still stops the change from running twice.
+    cluster = tmp_path / "cluster.json"
+    crash_worker(tmp_path, cluster, "after", durability="async")
+    toolbox = FileToolbox.load(cluster)
+    assert toolbox.mutations == [ARGV]
+    async with open_harness(tmp_path, [{"content": "Scaled web to 3."}], toolbox) as h:
+        state = await h.run(None)
+        if (await h.graph.aget_state(h.config)).interrupts:
+            state = await h.decide("approve")
+    assert toolbox.mutations == [ARGV]
+    assert "executed and verified" in state["final_answer"]
 
 
 @pytest.mark.slow

@@ -59,8 +59,10 @@ def make_execute(deps: GraphDeps) -> ConfigNode:
         change = step.to_change()
         emit("step_started", {"step_id": step_id, "description": step.describe(), "attempt": attempt})
 
-        record = await deps.intents.get(thread_id, key, plan_hash)
+        change_json = change.model_dump_json()
+        record = await deps.intents.claim(thread_id, key, plan_hash, change_json)
         result: ChangeResult | None = None
+        fresh = record is None
         if record is not None and record.result is not None:
             result = ChangeResult.model_validate(record.result)
         elif record is not None:
@@ -71,7 +73,8 @@ def make_execute(deps: GraphDeps) -> ConfigNode:
             elif verdict == "unknown":
                 return _ask_again(state, plan, step, calls, outcomes, attempts)
         if result is None:
-            await deps.intents.record_intent(thread_id, key, plan_hash, change.model_dump_json())
+            if not fresh:  # reconciled as not applied: record the new attempt before it runs
+                await deps.intents.record_intent(thread_id, key, plan_hash, change_json)
             result = await deps.toolbox.execute(change)
             await deps.intents.record_result(thread_id, key, plan_hash, result.model_dump_json())
 

@@ -1,0 +1,204 @@
+"""Per-step overhead of the Binks graph against a bare LangGraph graph of the same shape.
+
+Run: ``.venv/bin/python -m bench.graph_overhead``. Both graphs run the same task — one
+read, one change, interrupt for approval, resume, execute, verify, final answer — with
+the same scripted model, the same fake toolbox and the same AsyncSqliteSaver, streamed
+the way the server streams. The bare graph does only the calls (model, assess, read,
+propose, interrupt, execute, verify); the Binks graph adds what makes it safe: tool-call
+validation, the plan and its hash, decision checks, intents before and after the step,
+outcome records and custom events. Goal: ≤ 1.3× per step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypedDict
+
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.message import add_messages
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command, interrupt
+
+from binks.checkpoints.intents import IntentLog
+from binks.checkpoints.saver import open_checkpointer
+from binks.graph.approval import pending_approval, resume_command
+from binks.graph.builder import build_graph
+from binks.graph.decision import Decision
+from tests.fakes.chat_model import ScriptedChatModel
+from tests.fakes.toolbox import FakeToolbox
+from tests.graph.harness import make_settings, open_database
+
+CYCLES = 40
+NODE_RUNS = 9
+"""agent, read_tools, propose, approve, approve (resumed), execute, verify, agent, respond."""
+GET = {"name": "run_kubectl", "args": {"command": "kubectl get deployment web -n shop"}}
+SCALE = {"name": "run_kubectl", "args": {"command": "kubectl scale deployment web --replicas=3 -n shop"}}
+MODES: Any = ["updates", "messages", "custom"]
+DURABILITY: Any = "sync"  # what the server uses: an approval is on disk before execute runs
+
+
+def script() -> list[dict[str, Any]]:
+    return [{"tool_calls": [GET, SCALE]}, {"content": "Scaled web to 3."}] * CYCLES
+
+
+class BareState(TypedDict, total=False):
+    """The bare graph's state: messages plus the one change."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    change: Any
+    result: Any
+
+
+def bare_graph(
+    model: ScriptedChatModel, toolbox: FakeToolbox, saver: BaseCheckpointSaver[Any]
+) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """The same shape and the same external calls, nothing else."""
+    bound = model.bind_tools(toolbox.specs())
+
+    async def agent(state: BareState) -> dict[str, Any]:
+        return {"messages": [await bound.ainvoke(state["messages"])]}
+
+    async def read_tools(state: BareState) -> dict[str, Any]:
+        last = state["messages"][-1]
+        assert isinstance(last, AIMessage)
+        out: list[AnyMessage] = []
+        for call in last.tool_calls:
+            if not toolbox.assess(call["name"], call["args"]).mutating:
+                result = await toolbox.read(call["name"], call["args"])
+                out.append(ToolMessage(content=result.output, tool_call_id=str(call["id"])))
+        return {"messages": out}
+
+    async def propose(state: BareState) -> dict[str, Any]:
+        last = next(m for m in reversed(state["messages"]) if isinstance(m, AIMessage))
+        call = last.tool_calls[-1]
+        change = await toolbox.propose(call["name"], call["args"], thread_id="t", step_id="s1")
+        return {"change": change.model_dump(mode="json")}
+
+    async def approve(state: BareState) -> dict[str, Any]:
+        interrupt({"plan": state["change"]})
+        return {}
+
+    async def execute(state: BareState) -> dict[str, Any]:
+        from binks.tools.models import ProposedChange
+
+        result = await toolbox.execute(ProposedChange.model_validate(state["change"]))
+        return {"result": result.model_dump(mode="json")}
+
+    async def verify(state: BareState) -> dict[str, Any]:
+        from binks.tools.models import ChangeResult, ProposedChange
+
+        last = next(m for m in reversed(state["messages"]) if isinstance(m, AIMessage))
+        change = ProposedChange.model_validate(state["change"])
+        check = await toolbox.verify(change, ChangeResult.model_validate(state["result"]))
+        return {"messages": [ToolMessage(content=check.check, tool_call_id=str(last.tool_calls[-1]["id"]))]}
+
+    async def respond(state: BareState) -> dict[str, Any]:  # noqa: ARG001
+        return {}
+
+    def after_agent(state: BareState) -> Literal["read_tools", "respond"]:
+        last = state["messages"][-1]
+        return "read_tools" if isinstance(last, AIMessage) and last.tool_calls else "respond"
+
+    def after_read(state: BareState) -> Literal["propose", "agent"]:  # noqa: ARG001
+        return "propose"
+
+    graph = StateGraph(BareState)
+    for name, node in [
+        ("agent", agent),
+        ("read_tools", read_tools),
+        ("propose", propose),
+        ("approve", approve),
+        ("execute", execute),
+        ("verify", verify),
+        ("respond", respond),
+    ]:
+        graph.add_node(name, node)
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", after_agent)
+    graph.add_conditional_edges("read_tools", after_read)
+    graph.add_edge("propose", "approve")
+    graph.add_edge("approve", "execute")
+    graph.add_edge("execute", "verify")
+    graph.add_edge("verify", "agent")
+    graph.add_edge("respond", END)
+    return graph.compile(checkpointer=saver)
+
+
+async def drain(graph: CompiledStateGraph[Any, Any, Any, Any], value: Any, thread: str) -> None:
+    config: Any = {"configurable": {"thread_id": thread}}
+    stream = graph.astream(
+        value, config, stream_mode=MODES, subgraphs=True, version="v2", durability=DURABILITY
+    )
+    async for _ in stream:
+        pass
+
+
+async def bare_cycle(graph: CompiledStateGraph[Any, Any, Any, Any], thread: str) -> None:
+    await drain(graph, {"messages": [HumanMessage("scale web to 3")]}, thread)
+    config: Any = {"configurable": {"thread_id": thread}}
+    pending = (await graph.aget_state(config)).interrupts[0]
+    await drain(graph, Command(resume={pending.id: {"action": "approve"}}), thread)
+
+
+async def binks_cycle(graph: CompiledStateGraph[Any, Any, Any, Any], thread: str) -> None:
+    await drain(graph, {"messages": [HumanMessage("scale web to 3")]}, thread)
+    config: Any = {"configurable": {"thread_id": thread}}
+    pending = await pending_approval(graph, config)
+    assert pending is not None
+    decision = Decision(interrupt_id=pending.interrupt_id, plan_hash=pending.plan_hash, action="approve")
+    await drain(graph, resume_command(decision), thread)
+
+
+async def main() -> None:
+    """Time both graphs, interleaved, and print per-step figures and the ratio."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = make_settings(Path(tmp))
+        async with open_database(settings) as engine, open_checkpointer(settings) as saver:
+            bare_box, binks_box = FakeToolbox(), FakeToolbox()
+            bare = bare_graph(ScriptedChatModel.from_script(script()), bare_box, saver)
+            binks = build_graph(
+                model=ScriptedChatModel.from_script(script()),
+                toolbox=binks_box,
+                settings=settings,
+                checkpointer=saver,
+                intents=IntentLog(engine),
+            )
+            await bare_cycle(bare, "warm-bare")
+            await binks_cycle(binks, "warm-binks")
+            warm: Any = {"configurable": {"thread_id": "warm-binks"}}
+            final = (await binks.aget_state(warm)).values["final_answer"]
+            assert "executed and verified" in final, final
+            bare_times: list[float] = []
+            binks_times: list[float] = []
+            for index in range(CYCLES - 1):
+                start = time.perf_counter()
+                await bare_cycle(bare, f"bare-{index}")
+                bare_times.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                await binks_cycle(binks, f"binks-{index}")
+                binks_times.append(time.perf_counter() - start)
+    steps = NODE_RUNS
+    bare_step = statistics.median(bare_times) / steps * 1000
+    binks_step = statistics.median(binks_times) / steps * 1000
+    print(
+        f"cycles: {CYCLES - 1} each (read + change + approval + execute + verify + answer, {steps} node runs)"
+    )
+    for label, per_step, times in (
+        ("bare LangGraph", bare_step, bare_times),
+        ("Binks graph", binks_step, binks_times),
+    ):
+        print(
+            f"{label:15s}: {per_step:6.2f} ms per step"
+            f" (median cycle {statistics.median(times) * 1000:.1f} ms)"
+        )
+    print(f"ratio          : {binks_step / bare_step:.2f}x (goal <= 1.3x)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
