@@ -9,6 +9,7 @@ import pytest
 from binks.cli import main
 from binks.doctor import check_database, check_state_dir
 from binks.settings import load_settings
+from tests.fakes.kube_api import KubeApi
 
 
 def _settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -68,3 +69,34 @@ def test_invalid_settings_are_reported_not_raised(
     assert main(["doctor"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("✗ settings:") and "API_PORT" in out
+
+
+def test_doctor_passes_against_a_reachable_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], kube_api: KubeApi
+) -> None:
+    _settings(tmp_path, monkeypatch)
+    monkeypatch.setenv("KUBECONFIG_PATH", str(kube_api.kubeconfig))
+    assert main(["doctor"]) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "✓ cluster: server v1." in out
+    assert "✓ can create jobs.batch: in ai-agents" in out
+
+
+def test_doctor_names_missing_rbac_and_namespaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], kube_api: KubeApi
+) -> None:
+    _settings(tmp_path, monkeypatch)
+    monkeypatch.setenv("KUBECONFIG_PATH", str(kube_api.kubeconfig))
+    kube_api.deny("create", "jobs", "ai-agents")
+    kube_api.delete("namespaces", "ai-services")
+    assert main(["doctor", "--json"]) == 1
+    checks = {row["name"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert checks["can create jobs.batch"]["status"] == "fail"
+    assert "manifests/rbac" in checks["can create jobs.batch"]["fix"]
+    assert checks["namespace ai-services"] == {
+        "name": "namespace ai-services",
+        "status": "fail",
+        "detail": "missing",
+        "fix": "kubectl apply -k manifests/core",
+    }
+    assert checks["namespace ai-agents"]["status"] == "ok"
