@@ -53,16 +53,6 @@ class StoredEvent(BaseModel):
     data: dict[str, Any]
     created_at: datetime
 
-    def wire(self) -> dict[str, Any]:
-        """The JSON shape of this event for NDJSON clients (SSE carries seq and event apart)."""
-        return {
-            "thread_id": self.thread_id,
-            "seq": self.seq,
-            "event": self.event,
-            "data": self.data,
-            "created_at": self.created_at.isoformat(),
-        }
-
 
 class Subscription:
     """A live reader of one thread: a bounded queue, flagged when it overflowed."""
