@@ -160,6 +160,12 @@ class RunManager:
         await self.threads.get(thread_id)
         async with self._lock(thread_id):
             self._check_idle(thread_id)
+            if (await self.threads.get(thread_id)).status == "interrupted":
+                # Its last run stopped mid-way (maybe mid-change); a new task would skip the rest.
+                raise ApprovalConflict(
+                    f"thread {thread_id} was interrupted mid-run; finish it first with "
+                    f"POST /threads/{thread_id}/resume, or start a new thread"
+                )
             pending = await self.pending(thread_id)
             if pending is not None:
                 raise ApprovalConflict(

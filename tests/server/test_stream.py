@@ -91,6 +91,8 @@ async def test_shutdown_stops_runs_at_a_checkpoint_and_resume_finishes_them(
     async with again.client() as client:
         detail = (await client.get(f"/threads/{thread_id}")).json()
         assert detail["status"] == "interrupted"
+        skip = await client.post(f"/threads/{thread_id}/messages", json={"task": "something else"})
+        assert skip.status_code == 409 and "/resume" in skip.json()["detail"]
         resumed = await client.post(f"/threads/{thread_id}/resume")
         assert resumed.status_code == 202, resumed.text
         events = await read_events(client, thread_id, after=events[-2].seq, run_id=resumed.json()["run_id"])
