@@ -116,6 +116,11 @@ def classify_argv(argv: list[str]) -> Classification:
         return _result(parsed, "", False, "read", "no command: kubectl prints its help")
     if any(flag.name in ("help", "-h") and flag.certain and flag.value is None for flag in parsed.flags):
         return _result(parsed, verb, False, "read", f"`{verb} --help` prints help and runs nothing")
+    if parsed.path == ("get",) and any("/proxy" in (value or "") for value in parsed.values("raw")):
+        reason = (
+            "`get --raw` through the API server's proxy reaches an in-cluster service: treated as a change"
+        )
+        return _result(parsed, verb, True, "change", reason)
     if parsed.path in READ_COMMANDS:
         return _result(parsed, verb, False, "read", f"`{verb}` only reads")
     dry_run = _dry_run(parsed)

@@ -4,7 +4,8 @@ Checks by verb: ``scale`` waits for ``spec.replicas`` and ready replicas to reac
 ``set image``/``set env``/``set resources``/``rollout restart|undo|resume`` on a Deployment,
 StatefulSet or DaemonSet wait for the rollout to complete; ``delete`` waits until the
 objects are gone; ``apply``/``replace``/``patch``/``label``/``annotate``/``set`` check that
-re-running the same dry-run would change nothing (the live objects match); ``create`` checks
+re-running the same dry-run would change nothing (the live objects match; ``cordon``,
+``uncordon`` and ``rollout pause`` too, through their patch); ``create`` checks
 the objects exist; anything else reports that the command exited 0. Waits end after
 ``settings.verify_timeout_s`` with ``ok=False`` and the state seen last.
 """
@@ -31,7 +32,15 @@ ROLLOUT_VERBS = frozenset(
 )
 REAPPLY_VERBS = frozenset(
     {"apply", "replace", "patch", "label", "annotate", "set image", "set env", "set resources"}
-    | {"set selector", "set serviceaccount", "set subject", "taint"}
+    | {
+        "set selector",
+        "set serviceaccount",
+        "set subject",
+        "cordon",
+        "uncordon",
+        "rollout pause",
+        "rollout resume",
+    }
 )
 
 

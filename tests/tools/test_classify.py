@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from binks.errors import CommandRefused
+from binks.tools.argv import parse_argv
 from binks.tools.classify import classify, classify_argv
+from binks.tools.dryrun import with_flags
 
 # (command, mutating, verb, namespace, risk)
 CASES: list[tuple[str, bool, str, str | None, str]] = [
@@ -44,6 +46,7 @@ CASES: list[tuple[str, bool, str, str | None, str]] = [
     ("delete deploy web --dry-run=server", False, "delete", None, "read"),
     ("delete --help", False, "delete", None, "read"),
     ("help delete", False, "help", None, "read"),
+    ("get --raw /api/v1/nodes", False, "get", None, "read"),
     ("--help", False, "", None, "read"),
     # changes
     ("-n shop delete deploy web", True, "delete", "shop", "change"),
@@ -100,6 +103,7 @@ CASES: list[tuple[str, bool, str, str | None, str]] = [
     ("krew install foo", True, "krew", None, "change"),
     ("neat get pods", True, "neat", None, "change"),
     ("-- delete deploy web", True, "", None, "change"),
+    ("get --raw /api/v1/namespaces/shop/services/web:80/proxy/admin", True, "get", None, "change"),
     ("create rolebinding r --clusterrole=view --user=alice -n shop", True, "create", "shop", "change"),
 ]
 
@@ -309,3 +313,18 @@ def test_shell_syntax_is_always_refused(path: list[str], rest: list[str], meta: 
     words_[position:position] = [meta]
     with pytest.raises(CommandRefused, match="without a shell"):
         classify(" ".join(shlex.quote(w) if w not in (meta,) else w for w in words_))
+
+
+def test_dry_run_flags_go_before_the_container_command() -> None:
+    parsed = parse_argv(["run", "tmp", "--image=busybox", "--", "echo", "--dry-run=none"])
+    assert with_flags(parsed, ["--dry-run=server"]) == [
+        "run",
+        "tmp",
+        "--image=busybox",
+        "--dry-run=server",
+        "--",
+        "echo",
+        "--dry-run=none",
+    ]
+    plain = parse_argv(["scale", "deploy", "web", "--replicas=2"])
+    assert with_flags(plain, ["-o", "json"])[-2:] == ["-o", "json"]

@@ -194,3 +194,15 @@ async def test_check_agent_status_reports_a_broken_result(toolbox: KubeToolbox, 
     assert status.data["phase"] == "Failed"
     assert status.data["result"] is None
     assert "not valid JSON" in status.data["result_error"]
+
+
+async def test_cordon_is_verified_and_reconciled(toolbox: KubeToolbox, kube_api: KubeApi) -> None:
+    change = await _propose(toolbox, "cordon pi-2")
+    assert change.dry_run.diff is not None and "+  unschedulable: true" in change.dry_run.diff
+    assert kube_api.mutations() == []
+    assert await toolbox.reconcile(change) == "not_applied"
+    result = await toolbox.execute(change)
+    assert (await toolbox.verify(change, result)).ok
+    assert await toolbox.reconcile(change) == "applied"
+    node = kube_api.get("nodes", "pi-2")
+    assert node is not None and node["spec"]["unschedulable"] is True
