@@ -115,6 +115,12 @@ class Settings(BaseSettings):
         validation_alias=_aliases("KUBECTL_TIMEOUT_S"),
         description="Seconds one kubectl call may take.",
     )
+    verify_timeout_s: float = Field(
+        120.0,
+        gt=0,
+        validation_alias=_aliases("VERIFY_TIMEOUT_S"),
+        description="Seconds Binks waits for a change to take effect (rollout, scale) before reporting.",
+    )
     output_limit_bytes: int = Field(
         16384,
         ge=1024,

@@ -43,14 +43,32 @@ class ToolResult(_Frozen):
     ok: bool
     output: str
     truncated_bytes: int = 0
+    data: dict[str, Any] | None = Field(None, description="structured form of the output, when there is one")
+
+
+class ObjectRef(_Frozen):
+    """An object a change touches, as the server-side dry-run reported it."""
+
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None = None
+    action: Literal["create", "update", "delete", "unchanged"]
 
 
 class DryRun(_Frozen):
-    """The API server's answer to the exact change, made with ``dryRun=All``."""
+    """The API server's answer to the exact change, made with ``dryRun=All``.
+
+    ``supported=False`` means no server-side dry-run exists for this change (``exec``, a
+    plugin, ``certificate approve``): ``ok`` is then True and ``message`` says that the plan
+    shows the command only. A dry-run the server rejected has ``ok=False``.
+    """
 
     ok: bool
     message: str = Field(description="what the server said: the dry-run output or its error")
     diff: str | None = Field(None, description="unified diff, live vs dry-run result, or a note")
+    supported: bool = True
+    objects: list[ObjectRef] = Field(default_factory=list, description="objects the change touches")
 
 
 class ProposedChange(_Frozen):

@@ -1,0 +1,233 @@
+"""Parse a kubectl argv the way kubectl itself will, so the classifier judges the real command.
+
+kubectl is a cobra program: it finds the command path (``rollout restart``) by skipping
+flags, taking any unknown flag or value flag as swallowing the next word, and then parses
+the remaining words with pflag (flags may sit anywhere, ``--`` ends them, ``_`` in a flag
+name means ``-``). A classifier that reads the argv differently from kubectl can be fooled,
+e.g. ``kubectl -l --dry-run=server apply -f x`` where ``--dry-run=server`` is only the label
+selector. So this module copies cobra's and pflag's rules exactly, driven by the flag
+tables generated from the shipped kubectl (:mod:`binks.tools.kubectl_flags`), and marks
+every word whose meaning it cannot be sure of (:attr:`Flag.certain`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from binks.tools import kubectl_flags as table
+
+_HELP_NOOPT = frozenset({"help", "-h"})
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flag as kubectl will see it."""
+
+    name: str
+    """Long name with ``_`` normalised to ``-`` (``as-group``), or ``-X`` for a shorthand."""
+    value: str | None
+    """The attached or following value; None when the flag stands alone."""
+    certain: bool = True
+    """False when the word might instead be the value of a flag before it."""
+
+
+@dataclass(frozen=True)
+class ParsedArgv:
+    """A kubectl argv split into command path, flags and positional arguments."""
+
+    argv: tuple[str, ...]
+    path: tuple[str, ...]
+    """Command path in canonical names: ``("rollout", "restart")``; empty for bare ``kubectl``."""
+    known: bool
+    """False when the first command word is not a kubectl command (a plugin or a typo)."""
+    flags: tuple[Flag, ...] = ()
+    positionals: tuple[str, ...] = ()
+    unsure: tuple[str, ...] = ()
+    """Words that are either positional arguments or the value of a flag kubectl may reject."""
+    after_dashdash: tuple[str, ...] = field(default=())
+
+    def values(self, *names: str) -> list[str | None]:
+        """Values of every occurrence of the given flags (long names or ``-X``), in order."""
+        return [flag.value for flag in self.flags if flag.name in names]
+
+    def has(self, *names: str) -> bool:
+        """Whether any of the given flags is present (``--all=false`` counts as absent)."""
+        return any(
+            flag.name in names and (flag.value or "true").lower() not in ("false", "0") for flag in self.flags
+        )
+
+
+def normalise(name: str) -> str:
+    """Kubectl's flag-name normalisation: ``--as_group`` is ``--as-group``."""
+    return name.replace("_", "-")
+
+
+def _noopt_at(level: str) -> frozenset[str]:
+    """Flags that never take the next word at a command level (cobra's ``hasNoOptDefVal``)."""
+    if level == "":
+        return table.GLOBAL_BOOL_FLAGS | _HELP_NOOPT
+    return table.GLOBAL_BOOL_FLAGS | _HELP_NOOPT | table.PARENT_NOOPT_FLAGS.get(level, frozenset())
+
+
+def _takes_next(word: str, noopt: frozenset[str]) -> bool:
+    """Cobra's rule while looking for a command word: whether this flag swallows the next word."""
+    if word.startswith("--") and "=" not in word:
+        return normalise(word[2:]) not in noopt
+    if word.startswith("-") and "=" not in word and len(word) == 2:
+        return word not in noopt
+    return False
+
+
+def strip_flags(words: list[str], level: str) -> list[str]:
+    """Cobra's ``stripFlags``: the words that are not flags or flag values, up to ``--``."""
+    noopt = _noopt_at(level)
+    commands: list[str] = []
+    rest = list(words)
+    while rest:
+        word = rest.pop(0)
+        if word == "--":
+            break
+        if _takes_next(word, noopt):
+            if len(rest) <= 1:
+                break
+            rest.pop(0)
+            continue
+        if word and not word.startswith("-"):
+            commands.append(word)
+    return commands
+
+
+def args_minus_first(words: list[str], target: str, level: str) -> list[str]:
+    """Cobra's ``argsMinusFirstX``: drop the first real occurrence of a command word."""
+    noopt = _noopt_at(level)
+    pos = 0
+    while pos < len(words):
+        word = words[pos]
+        if word == "--":
+            break
+        if _takes_next(word, noopt):
+            pos += 2
+            continue
+        if not word.startswith("-") and word == target:
+            return words[:pos] + words[pos + 1 :]
+        pos += 1
+    return words
+
+
+def _find_sub(level: str, word: str) -> str | None:
+    subs = table.COMMANDS.get(level, frozenset())
+    if word in subs:
+        return word
+    return table.ALIASES.get(f"{level} {word}".strip())
+
+
+def _arity(flag: str, path: str) -> str | None:
+    """``bool``, ``value``, ``noopt`` or None (unknown) for a ``--long`` or ``-X`` flag here."""
+    if flag in table.PER_COMMAND_ARITY:
+        return table.PER_COMMAND_ARITY[flag].get(path)
+    if flag.startswith("--"):
+        name = flag[2:]
+        if name in table.OPTIONAL_VALUE_FLAGS:
+            return "noopt"
+        if name in table.GLOBAL_BOOL_FLAGS or name in table.BOOL_FLAGS:
+            return "bool"
+        if name in table.GLOBAL_VALUE_FLAGS or name in table.VALUE_FLAGS:
+            return "value"
+        return None
+    char = flag[1:]
+    if flag == "-h" or char in table.BOOL_SHORTS:
+        return "bool"
+    if char in table.GLOBAL_VALUE_SHORTS or char in table.VALUE_SHORTS:
+        return "value"
+    return None
+
+
+@dataclass
+class _Leaf:
+    flags: list[Flag] = field(default_factory=list)
+    positionals: list[str] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+
+def _parse_leaf(words: list[str], path: str) -> _Leaf:
+    """Pflag's parse of the leaf command's words: flags, positionals, words after ``--``."""
+    leaf = _Leaf()
+    flags = leaf.flags
+    index = 0
+    unsure_next = False  # the previous flag may have taken this word as its value
+    while index < len(words):
+        word = words[index]
+        index += 1
+        certain = not unsure_next
+        unsure_next = False
+        if word == "--":
+            leaf.after = words[index:]
+            return leaf
+        if word.startswith("--"):
+            name, eq, value = word[2:].partition("=")
+            name = normalise(name)
+            arity = _arity(f"--{name}", path)
+            if eq:
+                flags.append(Flag(name, value, certain))
+            elif arity == "value" and index < len(words):
+                flags.append(Flag(name, words[index], certain))
+                index += 1
+            else:
+                flags.append(Flag(name, None, certain))
+                unsure_next = arity is None
+        elif word.startswith("-") and len(word) > 1:
+            cluster = word[1:]
+            while cluster:
+                short, cluster = f"-{cluster[0]}", cluster[1:]
+                arity = _arity(short, path)
+                if arity == "value":
+                    value = cluster.removeprefix("=")
+                    if not cluster and index < len(words):
+                        value = words[index]
+                        index += 1
+                    flags.append(Flag(short, value, certain))
+                    break
+                if cluster.startswith("="):
+                    flags.append(Flag(short, cluster[1:], certain))
+                    break
+                flags.append(Flag(short, None, certain))
+                if arity is None:
+                    # kubectl would take the rest of the word (or the next word) as this
+                    # shorthand's value, or reject it: nothing after it can be trusted.
+                    certain = False
+                    unsure_next = not cluster
+        elif certain:
+            leaf.positionals.append(word)
+        else:
+            leaf.unsure.append(word)
+    return leaf
+
+
+def parse_argv(argv: list[str]) -> ParsedArgv:
+    """Split an argv (without the ``kubectl`` word) the way kubectl 1.3x does."""
+    words = list(argv)
+    path: list[str] = []
+    level = ""
+    while True:
+        found = strip_flags(words, level)
+        if not found:
+            break
+        sub = _find_sub(level, found[0])
+        if sub is None:
+            if level == "":
+                return ParsedArgv(argv=tuple(argv), path=(found[0],), known=False)
+            break
+        words = args_minus_first(words, found[0], level)
+        path.append(sub)
+        level = " ".join(path)
+    leaf = _parse_leaf(words, level)
+    return ParsedArgv(
+        argv=tuple(argv),
+        path=tuple(path),
+        known=True,
+        flags=tuple(leaf.flags),
+        positionals=tuple(leaf.positionals),
+        unsure=tuple(leaf.unsure),
+        after_dashdash=tuple(leaf.after),
+    )

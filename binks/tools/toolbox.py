@@ -1,0 +1,229 @@
+"""``KubeToolbox``: the :class:`~binks.tools.protocol.Toolbox` the graph uses on a real cluster.
+
+The tool layer, never the model, decides what is a read: :meth:`KubeToolbox.assess`
+classifies every call, :meth:`read` refuses anything that is not a read, :meth:`propose`
+dry-runs a change without mutating, and :meth:`execute` runs exactly the argv (or rendered
+Job) that was approved, after checking once more that Binks would run it at all.
+
+Failures: an unreachable cluster, refused credentials and timeouts raise ``ClusterError``
+(nothing useful can go back to the model); a kubectl error about the command itself (404,
+403, a typo) comes back as ``ToolResult(ok=False)`` with the explanation, for the model to
+read and correct.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from binks.errors import ClusterError, CommandRefused
+from binks.settings import Settings, load_settings
+from binks.tools.argv import parse_argv
+from binks.tools.classify import classify_argv, split_command
+from binks.tools.client import KubeApiError, KubeClient
+from binks.tools.cluster import get_cluster_status
+from binks.tools.dryrun import DryRunner
+from binks.tools.failures import Failure
+from binks.tools.kubectl import Kubectl, finish
+from binks.tools.models import (
+    ChangeResult,
+    Classification,
+    ProposedChange,
+    ReconcileOutcome,
+    ToolResult,
+    Verification,
+)
+from binks.tools.output import cap_output
+from binks.tools.registry import (
+    CheckAgentStatusArgs,
+    RunKubectlArgs,
+    SpawnWorkerAgentArgs,
+    parse_args,
+    tool_specs,
+)
+from binks.tools.verify import REAPPLY_VERBS, ROLLOUT_VERBS, WORKLOADS, Verifier
+from binks.tools.worker_job import NAMESPACE, load_template, render_job
+from binks.tools.workers import Workers
+
+_FATAL = (Failure.UNREACHABLE, Failure.UNAUTHORIZED)
+
+
+class KubeToolbox:
+    """The four tools on the cluster named by the settings."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.kubectl = Kubectl(self.settings)
+        self.kube = KubeClient(self.settings)
+        self.dry_runner = DryRunner(self.kubectl, self.settings)
+        self.verifier = Verifier(self.kubectl, self.dry_runner, self.settings)
+        self.workers = Workers(self.kube, self.settings)
+
+    def specs(self) -> list[dict[str, Any]]:
+        """OpenAI-style function schemas of the four tools."""
+        return tool_specs()
+
+    def assess(self, name: str, args: dict[str, Any]) -> Classification:
+        """Read or change, from the call itself; ``CommandRefused``/``ValueError`` to refuse it."""
+        call = parse_args(name, args)
+        if isinstance(call, RunKubectlArgs):
+            return classify_argv(split_command(call.command))
+        if isinstance(call, SpawnWorkerAgentArgs):
+            load_template(self.settings, call.agent_type)
+            return Classification(
+                mutating=True,
+                verb="spawn_worker_agent",
+                namespace=NAMESPACE,
+                resource="job",
+                risk="change",
+                reason=f"starts a {call.agent_type} worker Job in {NAMESPACE}",
+            )
+        if isinstance(call, CheckAgentStatusArgs):
+            return Classification(
+                mutating=False,
+                verb="check_agent_status",
+                namespace=NAMESPACE,
+                resource="job",
+                name=call.job_name,
+                risk="read",
+                reason="reads a worker Job's status and log",
+            )
+        return Classification(mutating=False, verb=name, risk="read", reason="reads the cluster's status")
+
+    async def read(self, name: str, args: dict[str, Any]) -> ToolResult:
+        """Run a read; refuses anything :meth:`assess` calls a change."""
+        assessed = self.assess(name, args)
+        if assessed.mutating:
+            raise CommandRefused(
+                f"{name} {assessed.verb!r} is a change ({assessed.reason}): it needs approval"
+            )
+        call = parse_args(name, args)
+        if isinstance(call, RunKubectlArgs):
+            argv = split_command(call.command)
+            done = finish(await self.kubectl.run(argv), self.settings, parse_argv(argv))
+            if done.failure in _FATAL:
+                raise ClusterError(done.error or "kubectl failed")
+            return ToolResult(ok=done.ok, output=done.output, truncated_bytes=done.truncated_bytes)
+        try:
+            if isinstance(call, CheckAgentStatusArgs):
+                text, data = await self.workers.status(call.job_name)
+            else:
+                status = await get_cluster_status(self.kube)
+                text, data = status.text(), status.model_dump()
+        except KubeApiError as exc:
+            if exc.failure in _FATAL or exc.failure is Failure.TIMEOUT:
+                raise
+            return ToolResult(ok=False, output=str(exc))
+        capped, cut = cap_output(text, self.settings.output_limit_bytes)
+        return ToolResult(ok=True, output=capped, truncated_bytes=cut, data=data)
+
+    async def propose(
+        self, name: str, args: dict[str, Any], *, thread_id: str, step_id: str
+    ) -> ProposedChange:
+        """Dry-run a change and diff it; nothing on the cluster changes."""
+        assessed = self.assess(name, args)
+        if not assessed.mutating:
+            raise ValueError(f"{name} {assessed.verb!r} is a read: run it with read(), no approval needed")
+        call = parse_args(name, args)
+        common: dict[str, Any] = {
+            "namespace": assessed.namespace,
+            "verb": assessed.verb,
+            "resource": assessed.resource,
+            "risk": assessed.risk,
+        }
+        if isinstance(call, SpawnWorkerAgentArgs):
+            _, template = load_template(self.settings, call.agent_type)
+            job = render_job(template, call.agent_type, call.task_params, thread_id, step_id)
+            job_name = job["metadata"]["name"]
+            return ProposedChange(
+                tool="spawn_worker_agent",
+                args=call.model_dump(),
+                template=f"manifests/agents/{call.agent_type}-job.yaml",
+                params={"thread_id": thread_id, "step_id": step_id, "job_name": job_name, "job": job},
+                name=job_name,
+                dry_run=await self.workers.propose(job),
+                **common,
+            )
+        assert isinstance(call, RunKubectlArgs)  # assess() returned mutating for the other two
+        argv = split_command(call.command)
+        return ProposedChange(
+            tool="run_kubectl",
+            args=call.model_dump(),
+            argv=argv,
+            name=assessed.name,
+            dry_run=await self.dry_runner.dry_run(parse_argv(argv)),
+            **common,
+        )
+
+    async def execute(self, change: ProposedChange) -> ChangeResult:
+        """Run exactly the approved argv or Job; refuses what Binks would refuse now."""
+        if change.tool == "spawn_worker_agent":
+            return await self.workers.spawn(dict((change.params or {})["job"]))
+        if change.tool != "run_kubectl" or not change.argv:
+            raise ValueError(f"{change.tool} is not a change Binks executes")
+        classify_argv(change.argv)  # raises CommandRefused if the rules refuse it now
+        try:
+            result = await self.kubectl.run(change.argv)
+        except ClusterError as exc:
+            return ChangeResult(ok=False, output="", error=f"{exc} (the change may or may not have happened)")
+        done = finish(result, self.settings, parse_argv(change.argv))
+        return ChangeResult(ok=done.ok, output=done.output, error=done.error)
+
+    async def verify(self, change: ProposedChange, result: ChangeResult) -> Verification:
+        """Check deterministically that the change took effect, waiting a bounded time."""
+        if not result.ok:
+            return Verification(ok=False, check="the change ran", detail=result.error or result.output)
+        if change.tool == "spawn_worker_agent":
+            params = change.params or {}
+            return await self.workers.verify(
+                str(params["job_name"]), params.get("thread_id"), params.get("step_id")
+            )
+        parsed = parse_argv(change.argv or [])
+        kind, name, objects = change.resource, change.name, change.dry_run.objects
+        target = _replicas(change)
+        if change.verb == "scale" and kind and name and target is not None:
+            return await self.verifier.wait_scaled(parsed, kind, name, target)
+        if change.verb in ROLLOUT_VERBS and kind in WORKLOADS and name:
+            return await self.verifier.wait_rollout(parsed, kind, name)
+        if change.verb == "delete" and objects:
+            return await self.verifier.wait_gone(list(objects))
+        if change.verb in REAPPLY_VERBS and change.dry_run.supported:
+            ok, detail = await self.verifier.matches(parsed)
+            return Verification(ok=ok, check="the live objects match the approved change", detail=detail)
+        if change.verb == "create" and objects:
+            _, missing = await self.verifier.exist(list(objects))
+            names = ", ".join(f"{obj.kind.lower()}/{obj.name}" for obj in objects)
+            detail = "missing: " + ", ".join(obj.name for obj in missing) if missing else "all present"
+            return Verification(ok=not missing, check=f"created: {names}", detail=detail)
+        first = next((line for line in result.output.splitlines() if line.strip()), "")
+        return Verification(ok=True, check="command exited 0", detail=first)
+
+    async def reconcile(self, change: ProposedChange) -> ReconcileOutcome:
+        """After a crash between intent and result: whether the change reached the cluster."""
+        if change.tool == "spawn_worker_agent":
+            job = await self.workers.read_job(str((change.params or {})["job_name"]))
+            return "applied" if job is not None else "not_applied"
+        parsed = parse_argv(change.argv or [])
+        target = _replicas(change)
+        scale = (
+            (change.resource, change.name, target) if change.verb == "scale" and target is not None else None
+        )
+        if scale is not None and (scale[0] is None or scale[1] is None):
+            scale = None
+        return await self.verifier.reconcile(
+            parsed,
+            change.verb,
+            list(change.dry_run.objects),
+            (str(scale[0]), str(scale[1]), int(scale[2])) if scale else None,
+        )
+
+    def close(self) -> None:
+        """Release the API client's connections."""
+        self.kube.close()
+
+
+def _replicas(change: ProposedChange) -> int | None:
+    values = parse_argv(change.argv or []).values("replicas")
+    try:
+        return int(values[-1]) if values and values[-1] is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,109 @@
+"""Secrets never reach the model: structured Secrets, keys, tokens, kubeconfig credentials."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import yaml
+
+from binks.tools.argv import parse_argv
+from binks.tools.output import cap_output
+from binks.tools.redact import MARK, redact_output, redact_text
+
+PASSWORD = "hunter2-very-secret"
+B64 = base64.b64encode(PASSWORD.encode()).decode()
+SECRET = {
+    "apiVersion": "v1",
+    "kind": "Secret",
+    "metadata": {
+        "name": "db",
+        "namespace": "shop",
+        "annotations": {
+            "kubectl.kubernetes.io/last-applied-configuration": json.dumps({"data": {"password": B64}}),
+        },
+    },
+    "type": "Opaque",
+    "data": {"password": B64},
+    "stringData": {"plain": PASSWORD},
+}
+
+
+def _clean(text: str) -> None:
+    assert PASSWORD not in text
+    assert B64 not in text
+
+
+def test_secret_json_keeps_keys_and_sizes() -> None:
+    out = redact_text(json.dumps(SECRET))
+    _clean(out)
+    body = json.loads(out)
+    assert body["data"]["password"] == f"{MARK} ({len(PASSWORD)} bytes)"
+    assert body["metadata"]["name"] == "db"
+
+
+def test_secret_yaml_and_lists() -> None:
+    listing = {
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": [SECRET, {"kind": "ConfigMap", "data": {"a": "b"}}],
+    }
+    out = redact_text(yaml.safe_dump(listing))
+    _clean(out)
+    assert "a: b" in out  # ConfigMaps are not secrets
+
+
+def test_raw_secret_list_items_without_kind() -> None:
+    item = {key: value for key, value in SECRET.items() if key != "kind"}
+    _clean(redact_text(json.dumps({"kind": "SecretList", "items": [item]})))
+
+
+def test_unparseable_yaml_falls_back_to_lines() -> None:
+    text = f"kind: Secret\nmetadata:\n  name: db\ndata:\n  password: {B64}\n  bad: [unclosed\n"
+    _clean(redact_text(text))
+
+
+def test_private_keys_tokens_and_kubeconfig_fields() -> None:
+    jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+    text = (
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAsecret\n-----END RSA PRIVATE KEY-----\n"
+        f"Authorization: Bearer abcdefgh12345678\ntoken {jwt}\n"
+        "users:\n- name: admin\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0Eg\n    token: s3cr3t-t0k3n\n"
+    )
+    out = redact_text(text)
+    for leaked in ("MIIEowIBAAKCAQEAsecret", "abcdefgh12345678", jwt, "LS0tLS1CRUdJTiBSU0Eg", "s3cr3t-t0k3n"):
+        assert leaked not in out
+    assert "client-key-data: <redacted>" in out
+
+
+def test_free_format_secret_reads_are_withheld() -> None:
+    parsed = parse_argv(["get", "secret", "db", "-o", "jsonpath={.data.password}"])
+    out = redact_output(B64, parsed)
+    _clean(out)
+    assert "describe secret" in out
+    # A pod's jsonpath is not a secret read.
+    assert (
+        redact_output("web-1", parse_argv(["get", "pods", "-o", "jsonpath={.items[0].metadata.name}"]))
+        == "web-1"
+    )
+
+
+def test_plain_tables_pass_unchanged() -> None:
+    table = "NAME    READY   STATUS\nweb-1   1/1     Running\n"
+    assert redact_text(table) == table
+
+
+def test_cap_notes_what_was_cut() -> None:
+    text = "".join(f"line {i:04d}\n" for i in range(3000))
+    capped, cut = cap_output(text, 1024)
+    assert cut > 0
+    assert len(capped.encode()) < 1024 + 200
+    assert f"{cut} bytes cut" in capped
+    assert capped.split("\n[")[0].endswith("\n") or capped.index("[…") > 0
+    assert cap_output("short", 1024) == ("short", 0)
+
+
+def test_cap_keeps_utf8_whole() -> None:
+    capped, cut = cap_output("é" * 2000, 1025)
+    assert cut > 0
+    capped.encode("utf-8")
