@@ -17,7 +17,7 @@ from binks import __version__
 from binks.errors import BinksError
 
 #: Subcommand modules under ``binks.commands``, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("config",)
+COMMAND_MODULES: tuple[str, ...] = ("config", "doctor", "db", "service")
 
 Handler = Callable[[argparse.Namespace], int]
 

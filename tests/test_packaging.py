@@ -59,6 +59,7 @@ def test_wheel_holds_only_the_binks_package(tmp_path: Path) -> None:
         "binks/manifests/README.md",
     ):
         assert shipped in names, shipped
+    assert {"binks/templates/binks.service", "binks/templates/dev.binks.serve.plist"} <= set(names)
 
     target = tmp_path / "site"
     subprocess.run(
