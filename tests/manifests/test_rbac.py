@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pytest
 
+from binks.doctor import REQUIRED_ACCESS
 from tests.manifests.docs import Doc, objects
 
 RBAC = objects("rbac", "apps", "core")
-ORCHESTRATOR = ("binks", "binks")
+ORCHESTRATOR = ("binks", "binks-orchestrator")
 VERIFIER = ("ai-agents", "deployment-verifier")
 REVIEWER = ("ai-agents", "code-reviewer")
 
@@ -145,3 +146,9 @@ def test_the_code_reviewer_has_no_kubernetes_rights_and_no_token() -> None:
         and (doc["metadata"]["namespace"], doc["metadata"]["name"]) == REVIEWER
     ]
     assert account["automountServiceAccountToken"] is False
+
+
+def test_binks_doctor_finds_every_access_it_checks() -> None:
+    for verb, resource, namespace in REQUIRED_ACCESS:
+        plural, _, group = resource.partition(".")
+        assert can(ORCHESTRATOR, verb, group, plural, namespace), (verb, resource, namespace)
