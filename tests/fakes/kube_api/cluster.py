@@ -384,11 +384,11 @@ class Cluster:
                 if "status" in body and "status" in kind.subresources:
                     self.update(kind, ns, meta["name"], plain, subresource="status", manager="test-seed")
                 return self.get(kind, ns, meta["name"])
-            self.controllers_enabled = False
+            enabled, self.controllers_enabled = self.controllers_enabled, False
             try:
                 created = self.create(kind, ns, body, manager="test-seed", keep_status=True)
             finally:
-                self.controllers_enabled = True
+                self.controllers_enabled = enabled
             if kind.kind == "Pod" and (body.get("status") or {}).get("phase"):
                 self.world.frozen_pods.add(created["metadata"]["uid"])
             self.reconcile()

@@ -94,8 +94,7 @@ class KubeApi:
 
     def clear_requests(self) -> None:
         """Forget the requests so far (e.g. after a test's own setup through kubectl)."""
-        with self.state.log._lock:
-            self.state.log._records.clear()
+        self.state.log.clear_records()
 
     def set_pod_log(self, namespace: str, pod: str, text: str) -> None:
         """What ``kubectl logs`` returns for the pod."""

@@ -51,6 +51,11 @@ class RequestLog:
             self._records.clear()
             self._faults.clear()
 
+    def clear_records(self) -> None:
+        """Forget the log but keep pending faults."""
+        with self._lock:
+            self._records.clear()
+
     def add(self, record: RequestRecord) -> None:
         """Append a finished request."""
         with self._lock:

@@ -32,6 +32,10 @@ class ServerState:
             self.store.clear()
             self.world.clear()
             self.authorizer.clear()
-            for obj in default_objects():
-                self.cluster.seed(obj)
+            self.cluster.controllers_enabled = False  # nothing to reconcile in the default seed
+            try:
+                for obj in default_objects():
+                    self.cluster.seed(obj)
+            finally:
+                self.cluster.controllers_enabled = True
             self.log.clear()

@@ -96,9 +96,13 @@ def reconcile_pods(cluster: Cluster) -> None:
         status = pod.get("status") or {}
         if status.get("phase") in ("Succeeded", "Failed") or pod["metadata"].get("deletionTimestamp"):
             continue
-        if pod["metadata"]["uid"] in cluster.world.frozen_pods:
-            continue
-        if not pod["spec"].get("nodeName") and not _schedule(cluster, pod, nodes):
+        frozen = pod["metadata"]["uid"] in cluster.world.frozen_pods
+        if not pod["spec"].get("nodeName"):
+            if not _schedule(cluster, pod, nodes):
+                continue
+            if frozen:
+                cluster.save(PODS, pod)
+        if frozen:  # the test set this pod's status; only scheduling applies to it
             continue
         node_index = next(
             (n for n, node in enumerate(nodes) if node["metadata"]["name"] == pod["spec"]["nodeName"]), 0
