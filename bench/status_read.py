@@ -1,0 +1,125 @@
+"""get_cluster_status through the Python client, against the same reads with kubectl.
+
+Run: ``.venv/bin/python -m bench.status_read``. Seeds the in-memory test API server with 200
+pods across namespaces, then times, in the same run:
+
+* one status read through the client (three concurrent list calls) against the equivalent
+  kubectl calls (``get nodes``, ``get pods -A``, ``get events -A --field-selector
+  type=Warning``), the goal being a ratio of at least 20x;
+* one small read (the two nodes) both ways, which isolates what each call costs the
+  caller from what the server spends building a 200-pod list. The test server is Python
+  and needs tens of milliseconds for that list, where a real API server needs a few, so
+  the first ratio is bounded by the test server;
+* with ``BINKS_TEST_KUBECONFIG`` set, the first comparison again against that cluster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from binks.settings import Settings, load_settings
+from binks.tools.client import KubeClient
+from binks.tools.cluster import get_cluster_status
+from binks.tools.kubectl import Kubectl
+from tests.fakes.kube_api import openapi
+from tests.fakes.kube_api.fixture import KubeApi, write_kubeconfig
+from tests.fakes.kube_api.server import ServerThread
+from tests.fakes.kube_api.state import ServerState
+
+PODS = 200
+RUNS = 15
+NAMESPACES = ("default", "ai-agents", "ai-services", "shop", "lab")
+STATUS_READS = (
+    ["get", "nodes"],
+    ["get", "pods", "-A"],
+    ["get", "events", "-A", "--field-selector", "type=Warning"],
+)
+
+
+def _seed(api: KubeApi) -> None:
+    for namespace in ("shop", "lab"):
+        api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+    api.mark_image_bad("registry.invalid/broken:1")
+    for index in range(PODS):
+        image = "registry.invalid/broken:1" if index % 25 == 0 else "nginx:1.27"
+        api.apply(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": f"pod-{index:03d}", "namespace": NAMESPACES[index % len(NAMESPACES)]},
+                "spec": {"containers": [{"name": "main", "image": image}]},
+            }
+        )
+
+
+async def _median(action: Callable[[], Awaitable[object]]) -> float:
+    await action()  # warm up: connection pool, kubectl's discovery cache
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        await action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+async def _kubectl_reads(kubectl: Kubectl, reads: tuple[list[str], ...]) -> None:
+    for argv in reads:
+        result = await kubectl.run(argv)
+        assert result.ok, result.stderr
+
+
+async def _compare(settings: Settings, label: str) -> None:
+    kube = KubeClient(settings)
+    kubectl = Kubectl(settings)
+    core = kube.core()
+    status = await get_cluster_status(kube)
+    pods = sum(sum(phases.values()) for phases in status.pods.values())
+    client_s = await _median(lambda: get_cluster_status(kube))
+    kubectl_s = await _median(lambda: _kubectl_reads(kubectl, STATUS_READS))
+    print(f"{label}: {pods} pods, {len(status.nodes)} nodes")
+    print(f"  get_cluster_status       {client_s * 1000:8.1f} ms  (client, median of {RUNS})")
+    print(f"  kubectl x3 (same reads)  {kubectl_s * 1000:8.1f} ms  (baseline)")
+    print(f"  ratio                    {kubectl_s / client_s:8.1f}x  goal >= 20x")
+    small_client = await _median(lambda: kube.raw("list nodes", core.list_node))
+    small_kubectl = await _median(lambda: _kubectl_reads(kubectl, (["get", "nodes"],)))
+    small = f"{small_client * 1000:8.1f} ms client, {small_kubectl * 1000:.1f} ms kubectl"
+    print(f"  one small read (nodes)   {small}")
+    print(f"  ratio per call           {small_kubectl / small_client:8.1f}x")
+    kube.close()
+
+
+async def _main() -> None:
+    openapi.documents()
+    server = ServerThread(ServerState())
+    # Without TCP_NODELAY, uvicorn's separate header and body writes meet the client's delayed
+    # ACK and every request costs ~40 ms on loopback: the bench would time that stall only.
+    server._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    server.start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            kubeconfig = write_kubeconfig(Path(folder) / "kubeconfig", server.url, server.state.token)
+            api = KubeApi(server, kubeconfig)
+            api.reset()
+            _seed(api)
+            await _compare(load_settings(env_file=None, kubeconfig_path=kubeconfig), "test API server")
+    finally:
+        server.stop()
+    real = os.environ.get("BINKS_TEST_KUBECONFIG")
+    if real:
+        await _compare(load_settings(env_file=None, kubeconfig_path=Path(real)), "BINKS_TEST_KUBECONFIG")
+
+
+def main() -> None:
+    """Seed, time both ways, print the figures and the ratios."""
+    asyncio.run(_main())
+
+
+if __name__ == "__main__":
+    main()
