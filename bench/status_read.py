@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
 import tempfile
 import time
@@ -98,9 +97,6 @@ async def _compare(settings: Settings, label: str) -> None:
 async def _main() -> None:
     openapi.documents()
     server = ServerThread(ServerState())
-    # Without TCP_NODELAY, uvicorn's separate header and body writes meet the client's delayed
-    # ACK and every request costs ~40 ms on loopback: the bench would time that stall only.
-    server._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     server.start()
     try:
         with tempfile.TemporaryDirectory() as folder:

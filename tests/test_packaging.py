@@ -39,6 +39,26 @@ def test_wheel_holds_only_the_binks_package(tmp_path: Path) -> None:
     for package in ("graph", "tools", "server", "tui", "checkpoints"):
         assert f"binks/{package}/__init__.py" in names
     assert "binks/manifests/__init__.py" in names
+    # spawn_worker_agent reads the worker templates from the installed package, and a person
+    # may `kubectl apply -k` the installed folders: templates, scripts and kustomizations ship.
+    templates = {
+        name for name in names if name.startswith("binks/manifests/agents/") and name.endswith("-job.yaml")
+    }
+    assert templates >= {
+        "binks/manifests/agents/code-reviewer-job.yaml",
+        "binks/manifests/agents/deployment-verifier-job.yaml",
+    }
+    for shipped in (
+        "binks/manifests/agents/kustomization.yaml",
+        "binks/manifests/agents/deployment_verifier.py",
+        "binks/manifests/agents/code_reviewer.py",
+        "binks/manifests/core/kustomization.yaml",
+        "binks/manifests/core/pull_model.py",
+        "binks/manifests/rbac/kustomization.yaml",
+        "binks/manifests/apps/example/kustomization.yaml",
+        "binks/manifests/README.md",
+    ):
+        assert shipped in names, shipped
     assert {"binks/templates/binks.service", "binks/templates/dev.binks.serve.plist"} <= set(names)
 
     target = tmp_path / "site"

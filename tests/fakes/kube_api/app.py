@@ -64,8 +64,20 @@ def _non_resource(state: ServerState, path: str) -> Response:
     return _json(page_not_found().status(), 404)
 
 
+def _body_dry_run(request: Request) -> bool:
+    """Read a dry-run DELETE's ``dryRun``: kubectl sends it in the DeleteOptions body."""
+    body = getattr(request, "_body", b"")  # Starlette caches the body once a handler has read it
+    if request.method != "DELETE" or not body:
+        return False
+    try:
+        options = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(options, dict) and options.get("dryRun") == ["All"]
+
+
 def _record(state: ServerState, request: Request, info: RequestInfo, status: int) -> None:
-    dry_run = request.query_params.get("dryRun") == "All"
+    dry_run = request.query_params.get("dryRun") == "All" or _body_dry_run(request)
     mutating = (
         info.is_resource
         and info.verb in MUTATING_VERBS
