@@ -29,6 +29,9 @@ _ARG_KEYS = ("arguments", "args", "parameters", "params", "input", "tool_input",
 _TAGGED = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL | re.IGNORECASE)
 _FENCED = re.compile(r"```[a-zA-Z0-9_-]*\s*\n?(.*?)```", re.DOTALL)
 
+REPAIRED_CALLS_KEY = "binks_repaired_calls"
+"""Response-metadata key on an answer whose tool calls were parsed from its text."""
+
 
 @dataclass(frozen=True)
 class CallCheck:
@@ -93,11 +96,15 @@ def check_message(message: AIMessage, schemas: ToolSchemas) -> CallCheck:
 def repaired_message(message: AIMessage, check: CallCheck) -> AIMessage:
     """The model's answer with the validated calls as real tool calls (the JSON text dropped)."""
     content = "" if check.from_text else message.content
+    metadata = dict(message.response_metadata)
+    if check.from_text:
+        # Counted by `binks eval`: how often a model needed its text turned into calls.
+        metadata[REPAIRED_CALLS_KEY] = len(check.calls)
     return AIMessage(
         content=content,
         tool_calls=check.calls,
         id=message.id,
-        response_metadata=message.response_metadata,
+        response_metadata=metadata,
         usage_metadata=message.usage_metadata,
     )
 

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage
 
-from binks.graph.repair import ToolSchemas, check_message, parse_text_calls, repaired_message
+from binks.graph.repair import (
+    REPAIRED_CALLS_KEY,
+    ToolSchemas,
+    check_message,
+    parse_text_calls,
+    repaired_message,
+)
 from tests.fakes.toolbox import SPECS, FakeToolbox
 from tests.graph.harness import open_harness
 
@@ -107,6 +113,7 @@ def test_text_calls_are_repaired_into_validated_calls(text: str, expected: list[
     assert repaired.content == ""
     assert repaired.id == "m1"
     assert len({call["id"] for call in repaired.tool_calls}) == len(expected)
+    assert repaired.response_metadata[REPAIRED_CALLS_KEY] == len(expected)
 
 
 @pytest.mark.parametrize("text", NOT_CALLS)
