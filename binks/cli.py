@@ -17,7 +17,18 @@ from binks import __version__
 from binks.errors import BinksError
 
 #: Subcommand modules under ``binks.commands``, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("config",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "config",
+    "ask",
+    "watch",
+    "approve",
+    "reject",
+    "threads",
+    "resume",
+    "chat",
+    "health",
+    "login",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
