@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chat",
     "health",
     "login",
+    "tui",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -11,7 +11,7 @@ from tests.commands.helpers import binks
 from tests.fakes.binks_api import API_KEY, LiveFake
 from tests.fakes.live_server import free_port
 
-CLIENT_COMMANDS = ("ask", "watch", "approve", "reject", "threads", "resume", "chat", "health", "login")
+CLIENT_COMMANDS = ("ask", "watch", "approve", "reject", "threads", "resume", "chat", "health", "login", "tui")
 
 
 @pytest.mark.parametrize("name", CLIENT_COMMANDS)
