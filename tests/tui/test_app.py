@@ -84,3 +84,33 @@ async def test_opening_a_thread_by_id_shows_its_pending_card(fake_binks: LiveFak
         assert item.thread.thread_id == thread and item.has_class("-approval")
         assert app.screen.query_one(StatusLine).thread == thread
     assert fake_binks.fake.mutations == []
+
+
+async def test_a_lost_server_shows_as_reconnecting_and_the_app_carries_on() -> None:
+    import asyncio
+
+    from binks.client import ClientConfig
+    from tests.fakes.binks_api import API_KEY, FakeBinks, create_fake_app
+    from tests.fakes.live_server import free_port, serve
+
+    fake = FakeBinks()
+    port = free_port()
+    first_life = serve(create_fake_app(fake), port=port)
+    first_life.__enter__()
+    app = BinksApp(config=ClientConfig(url=f"http://127.0.0.1:{port}", api_key=API_KEY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        status = app.screen.query_one(StatusLine)
+        await pilot.press(*"scale web", "enter")
+        await until(pilot, lambda: card_shown(app), "the approval card")
+        await pilot.press("escape")
+        await asyncio.to_thread(first_life.__exit__, None, None, None)
+        await until(pilot, lambda: status.connection == "reconnecting", "the reconnecting status")
+        assert app.is_running
+        fake.rebind()
+        with serve(create_fake_app(fake), port=port):
+            await until(pilot, lambda: status.connection == "connected", "the reconnection")
+            await pilot.press("f2")
+            await until(pilot, lambda: card_shown(app), "the card after the restart")
+            await pilot.press("a")
+            await until(pilot, lambda: "Done: 2 step(s)" in conversation_text(pilot), "the answer")
+    assert fake.mutations == ["s1", "s2"]
