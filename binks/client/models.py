@@ -27,7 +27,7 @@ class DryRunOutcome(_Open):
 
     ok: bool = True
     message: str = ""
-    diff: str = ""
+    diff: str | None = None
 
 
 class PlanStep(_Open):
@@ -38,7 +38,7 @@ class PlanStep(_Open):
     args: dict[str, Any] = Field(default_factory=dict)
     argv: list[str] | None = None
     template: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] | None = None
     namespace: str | None = None
     verb: str | None = None
     resource: str | None = None
@@ -51,13 +51,34 @@ class PlanStep(_Open):
         if self.argv:
             import shlex
 
-            return shlex.join(self.argv)
+            argv = self.argv if self.argv[0] == "kubectl" else ["kubectl", *self.argv]
+            return shlex.join(argv)
         if self.template:
-            params = " ".join(f"{key}={value}" for key, value in sorted(self.params.items()))
+            params = " ".join(f"{key}={value}" for key, value in sorted((self.params or {}).items()))
             return f"template {self.template}" + (f" ({params})" if params else "")
         if self.args:
             return f"{self.tool} {json.dumps(self.args, sort_keys=True)}"
         return self.tool or self.id
+
+    def editable(self) -> tuple[str, str]:
+        """What a person edits: ``("command", text)`` for kubectl, else ``("args", JSON)``."""
+        command = self.args.get("command")
+        if isinstance(command, str):
+            return "command", command
+        return "args", json.dumps(self.args, sort_keys=True)
+
+    def edited_args(self, text: str) -> dict[str, Any]:
+        """The step's new tool arguments from the edited text (a decision's ``edits`` value)."""
+        kind, _ = self.editable()
+        if kind == "command":
+            return {**self.args, "command": text.strip()}
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"the arguments must be a JSON object: {exc}") from exc
+        if not isinstance(value, dict):
+            raise ValueError("the arguments must be a JSON object")
+        return value
 
     def target(self) -> str:
         """``verb resource/name`` where known, for one-line summaries."""
@@ -78,6 +99,7 @@ class PendingApproval(_Open):
     interrupt_id: str
     plan_hash: str
     plan: Plan = Field(default_factory=Plan)
+    note: str | None = None
 
 
 class ThreadSummary(_Open):
@@ -127,7 +149,8 @@ class Decision(BaseModel):
     plan_hash: str
     action: Action
     steps: list[str] | None = None
-    edits: dict[str, Any] | None = None
+    #: For ``edit``: step id -> the step's new tool arguments (dry-run again, then asked again).
+    edits: dict[str, dict[str, Any]] | None = None
     reason: str = ""
 
 

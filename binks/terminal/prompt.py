@@ -6,8 +6,9 @@ approval pending for later (``binks approve`` / the TUI).
 
 from __future__ import annotations
 
-import shlex
+import sys
 from collections.abc import Callable
+from typing import Any
 
 from binks.client.models import Decision, PendingApproval, PlanStep
 
@@ -57,15 +58,16 @@ def _pick_steps(read: ReadLine, steps: list[PlanStep]) -> list[str]:
             return list(dict.fromkeys(chosen))
 
 
-def _edit(read: ReadLine, steps: list[PlanStep]) -> tuple[str, dict[str, object]]:
+def _edit(read: ReadLine, steps: list[PlanStep]) -> tuple[str, dict[str, Any]]:
     step_id = _pick_steps(read, steps)[0] if len(steps) > 1 else steps[0].id
     step = next(step for step in steps if step.id == step_id)
-    if step.argv:
-        answer = _ask(read, f"new command for {step.id} (was: {step.command()}): ")
-        return step.id, {"argv": shlex.split(answer)}
-    pairs = _ask(read, f"new params for {step.id} as key=value ... (was: {step.params}): ")
-    params = dict(pair.partition("=")[::2] for pair in shlex.split(pairs))
-    return step.id, {"params": params}
+    kind, current = step.editable()
+    while True:
+        answer = _ask(read, f"new {kind} for {step.id} (was: {current}): ")
+        try:
+            return step.id, step.edited_args(answer)
+        except ValueError as exc:
+            sys.stderr.write(f"{exc}\n")
 
 
 def ask_decision(pending: PendingApproval, read: ReadLine = input) -> Decision | None:

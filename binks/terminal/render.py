@@ -47,15 +47,20 @@ def event_line(event: StreamEvent) -> Text | None:
     if name == "approval_decided":
         return decision_line(data)
     if name == "step_started":
-        return Text(f"  … {text_of(data, 'step_id', 'id')}: {text_of(data, 'command', 'argv')}".rstrip(": "))
+        what = text_of(data, "description", "command", "argv")
+        return Text(f"  … {text_of(data, 'step_id', 'id')}: {what}".rstrip(": "))
     if name == "step_finished":
         ok = data.get("ok", True) is not False
-        detail = _first_line(text_of(data, "output", "message", "error"))
+        detail = _first_line(
+            text_of(data, "error", "output", "message") if not ok else text_of(data, "output")
+        )
         mark, style = ("✓", "green") if ok else ("✗", "red")
         return Text(f"  {mark} {text_of(data, 'step_id', 'id')} {detail}".rstrip(), style=style)
     if name == "verified":
         ok = data.get("ok", True) is not False
-        message = text_of(data, "message", "detail", "summary") or ("verified" if ok else "not verified")
+        message = text_of(data, "check", "message", "summary") or ("verified" if ok else "not verified")
+        if text_of(data, "detail"):
+            message += f" ({_first_line(text_of(data, 'detail'), 80)})"
         return Text(
             f"  {'✔ verified' if ok else '✗ not verified'}: {message}", style="green" if ok else "red"
         )
@@ -96,7 +101,7 @@ def step_block(index: int, step: PlanStep) -> RenderableType:
         verdict = "dry-run ok" if step.dry_run.ok else "dry-run FAILED"
         line = Text(f"    {verdict}: {step.dry_run.message}", style="green" if step.dry_run.ok else "red")
         parts.append(line)
-        if step.dry_run.diff.strip():
+        if step.dry_run.diff and step.dry_run.diff.strip():
             parts.append(Syntax(step.dry_run.diff.rstrip("\n"), "diff", theme="ansi_dark", padding=(0, 4)))
     else:
         parts.append(Text("    no dry-run for this step", style="dim"))
@@ -110,6 +115,8 @@ def plan_view(thread_id: str, pending: PendingApproval) -> RenderableType:
     parts: list[RenderableType] = [title]
     if pending.plan.summary:
         parts.append(Text(pending.plan.summary, style="italic"))
+    if pending.note:
+        parts.append(Text(pending.note, style="yellow"))
     parts.extend(step_block(index, step) for index, step in enumerate(steps, 1))
     return Group(*parts)
 

@@ -41,7 +41,7 @@ def test_a_thread_streams_to_its_approval_and_an_approval_runs_the_plan(fake_bin
         assert detail.status == "awaiting_approval" and detail.pending is not None
         assert [step.id for step in detail.pending.plan.steps] == ["s1", "s2"]
         assert detail.pending.plan.steps[0].dry_run is not None
-        assert "+  replicas: 3" in detail.pending.plan.steps[0].dry_run.diff
+        assert "+  replicas: 3" in (detail.pending.plan.steps[0].dry_run.diff or "")
         client.decide(
             created.thread_id,
             Decision(

@@ -53,7 +53,7 @@ def test_ask_at_a_terminal_shows_the_plan_with_its_diff_and_approves_selected_st
     assert "Approval needed on thread t1: 2 step(s)" in result.out
     assert "+  replicas: 3" in result.out and "destructive" in result.out
     assert "✓ approved (s1)" in result.out
-    assert "✔ verified: web verified" in result.out
+    assert "✔ verified: deployment/web in shop is as approved" in result.out
     assert fake_binks.fake.mutations == ["s1"]
     assert fake_binks.fake.decisions[0]["action"] == "approve"
 
@@ -67,17 +67,21 @@ def test_ask_at_a_terminal_can_reject_with_a_reason(
     assert fake_binks.fake.mutations == []
 
 
-def test_ask_at_a_terminal_can_edit_a_step_before_approving(
+def test_ask_at_a_terminal_can_edit_a_step_which_is_dry_run_and_asked_again(
     fake_binks: LiveFake, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    typed = "e\ns1\nkubectl -n shop scale deployment/web --replicas=2\n"
+    typed = "e\ns1\nkubectl -n shop scale deployment/web --replicas=2\na\n"
     result = binks(capsys, monkeypatch, "ask", "scale web", typed=typed)
     assert result.code == 0, result.err
-    decision = fake_binks.fake.decisions[0]
-    assert decision["action"] == "edit"
-    argv = ["kubectl", "-n", "shop", "scale", "deployment/web", "--replicas=2"]
-    assert decision["edits"] == {"s1": {"argv": argv}}
-    assert "--replicas=2" in result.out
+    edit, approve = fake_binks.fake.decisions
+    assert edit["action"] == "edit"
+    assert edit["edits"] == {"s1": {"command": "kubectl -n shop scale deployment/web --replicas=2"}}
+    assert approve["action"] == "approve" and approve["interrupt_id"] != edit["interrupt_id"]
+    assert result.out.count("Approval needed on thread t1") == 2
+    assert fake_binks.fake.commands == [
+        "kubectl -n shop scale deployment/web --replicas=2",
+        "kubectl -n shop delete pod web-old",
+    ]
 
 
 def test_quitting_the_prompt_leaves_the_approval_pending(

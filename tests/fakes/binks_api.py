@@ -2,8 +2,9 @@
 
 It lets the client, the CLI and the TUI be tested against real HTTP and SSE where a
 behaviour must be forced (a dropped stream, a stale decision, heartbeats) without a model.
-Every started thread proposes :data:`DEFAULT_STEPS` and waits; ``approve`` records the
-approved step ids in :attr:`FakeBinks.mutations`, ``reject`` records nothing.
+Every started thread proposes :data:`DEFAULT_STEPS` and waits; ``approve`` records the ids
+of the approved steps in :attr:`FakeBinks.mutations` (their commands in ``commands``),
+``reject`` records nothing, ``edit`` proposes the edited plan again (as the real graph does).
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ API_KEY = "test-key"
 DEFAULT_STEPS: list[dict[str, Any]] = [
     {
         "id": "s1",
-        "tool": "kubectl",
-        "argv": ["kubectl", "-n", "shop", "scale", "deployment/web", "--replicas=3"],
+        "tool": "run_kubectl",
+        "args": {"command": "kubectl -n shop scale deployment/web --replicas=3"},
+        "argv": ["-n", "shop", "scale", "deployment/web", "--replicas=3"],
+        "template": None,
+        "params": None,
         "namespace": "shop",
         "verb": "scale",
         "resource": "deployment",
@@ -40,14 +44,17 @@ DEFAULT_STEPS: list[dict[str, Any]] = [
     },
     {
         "id": "s2",
-        "tool": "kubectl",
-        "argv": ["kubectl", "-n", "shop", "delete", "pod", "web-old"],
+        "tool": "run_kubectl",
+        "args": {"command": "kubectl -n shop delete pod web-old"},
+        "argv": ["-n", "shop", "delete", "pod", "web-old"],
+        "template": None,
+        "params": None,
         "namespace": "shop",
         "verb": "delete",
         "resource": "pod",
         "name": "web-old",
         "risk": "destructive",
-        "dry_run": {"ok": True, "message": 'pod "web-old" deleted (server dry run)', "diff": ""},
+        "dry_run": {"ok": True, "message": 'pod "web-old" deleted (server dry run)', "diff": None},
     },
 ]
 
@@ -85,6 +92,7 @@ class FakeBinks:
     ping_seconds: float = 0.2
     threads: dict[str, FakeThread] = field(default_factory=dict)
     mutations: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     stream_connects: list[str | None] = field(default_factory=list)
     drop_after: int | None = None
@@ -105,10 +113,10 @@ class FakeBinks:
         thread.messages.append({"role": "user", "content": task})
         self.emit(thread, "run_started", task=task)
         self.emit(thread, "model_token", text="Let me look. ")
-        self.emit(
-            thread, "tool_call", name="kubectl_get", args={"argv": ["kubectl", "get", "deploy", "-n", "shop"]}
-        )
-        self.emit(thread, "tool_result", name="kubectl_get", output="NAME  READY\nweb   1/1", ok=True)
+        args = {"command": "kubectl get deploy -n shop"}
+        self.emit(thread, "tool_call", id="call-1", name="run_kubectl", args=args)
+        output = "NAME  READY\nweb   1/1"
+        self.emit(thread, "tool_result", id="call-1", name="run_kubectl", ok=True, output=output)
         if not self.needs_approval:
             self.finish(thread, "web has 1 ready replica.")
             return
@@ -125,7 +133,7 @@ class FakeBinks:
 
     def finish(self, thread: FakeThread, answer: str) -> None:
         thread.messages.append({"role": "assistant", "content": answer})
-        self.emit(thread, "message", role="assistant", content=answer)
+        self.emit(thread, "message", role="assistant", text=answer, final=True)
         thread.status = "completed"
         self.emit(thread, "run_completed", answer=answer)
 
@@ -139,7 +147,7 @@ class FakeBinks:
         self.decisions.append(body.model_dump())
         thread.pending = None
         thread.status = "running"
-        self.emit(thread, "approval_decided", action=body.action, steps=body.steps, reason=body.reason)
+        self.emit(thread, "approval_decided", by="person", **body.model_dump())
         steps = [step for step in pending["plan"]["steps"] if body.steps is None or step["id"] in body.steps]
         if body.action == "reject":
             self.finish(thread, f"Nothing changed. You said: {body.reason}")
@@ -147,15 +155,33 @@ class FakeBinks:
         if body.action == "respond":
             self.propose(thread, pending["plan"]["steps"][:1])
             return
+        if body.action == "edit":
+            self.propose(thread, [self.edited(step, (body.edits or {}).get(step["id"])) for step in steps])
+            return
         for step in steps:
-            edited = (body.edits or {}).get(step["id"], {})
             self.emit(
-                thread, "step_started", step_id=step["id"], command=" ".join(edited.get("argv", step["argv"]))
+                thread, "step_started", step_id=step["id"], description=step["args"]["command"], attempt=1
             )
             self.mutations.append(step["id"])
-            self.emit(thread, "step_finished", step_id=step["id"], ok=True, output="done")
-            self.emit(thread, "verified", step_id=step["id"], ok=True, message=f"{step['name']} verified")
+            self.commands.append(step["args"]["command"])
+            self.emit(thread, "step_finished", step_id=step["id"], ok=True, output="done", error=None)
+            check = f"{step['resource']}/{step['name']} in {step['namespace']} is as approved"
+            self.emit(thread, "verified", step_id=step["id"], ok=True, check=check, detail="")
         self.finish(thread, f"Done: {len(steps)} step(s) applied and verified.")
+
+    @staticmethod
+    def edited(step: dict[str, Any], args: dict[str, Any] | None) -> dict[str, Any]:
+        """The step with new arguments, dry-run again (the real server re-proposes it)."""
+        if args is None:
+            return step
+        command = str(args["command"])
+        argv = command.split()[1:]
+        return {
+            **step,
+            "args": args,
+            "argv": argv,
+            "dry_run": {"ok": True, "message": f"{command} (server dry run)"},
+        }
 
 
 def create_fake_app(fake: FakeBinks) -> FastAPI:

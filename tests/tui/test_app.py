@@ -56,18 +56,29 @@ async def test_selecting_steps_approves_only_the_ticked_ones(fake_binks: LiveFak
         await until(pilot, lambda: "Done: 1 step(s)" in conversation_text(pilot), "the answer")
 
 
-async def test_editing_a_step_sends_the_edited_command(fake_binks: LiveFake) -> None:
+async def test_editing_a_step_shows_the_new_dry_run_before_anything_runs(fake_binks: LiveFake) -> None:
     app = BinksApp(config=load_client_config())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"scale web", "enter")
         await until(pilot, lambda: card_shown(app), "the approval card")
+        first = app.screen
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the edit prompt")
         await pilot.press("backspace", "2", "enter")
-        await until(pilot, lambda: bool(fake_binks.fake.decisions), "the decision")
-    decision = fake_binks.fake.decisions[0]
-    assert decision["action"] == "edit"
-    assert decision["edits"]["s1"]["argv"][-1] == "--replicas=2"
+        await until(
+            pilot, lambda: card_shown(app) and app.screen is not first, "the card for the edited plan"
+        )
+        assert isinstance(app.screen, ApprovalCard)
+        assert (
+            app.screen.pending.plan.steps[0].command() == "kubectl -n shop scale deployment/web --replicas=2"
+        )
+        assert fake_binks.fake.commands == []
+        await pilot.press("a")
+        await until(pilot, lambda: bool(fake_binks.fake.commands), "the edited step to run")
+    assert fake_binks.fake.decisions[0]["edits"] == {
+        "s1": {"command": "kubectl -n shop scale deployment/web --replicas=2"}
+    }
+    assert fake_binks.fake.commands[0] == "kubectl -n shop scale deployment/web --replicas=2"
 
 
 async def test_opening_a_thread_by_id_shows_its_pending_card(fake_binks: LiveFake) -> None:

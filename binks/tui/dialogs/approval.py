@@ -2,13 +2,13 @@
 
 Each step shows its command or template, namespace, risk, the server-side dry-run outcome
 and a syntax-coloured diff. Keys: ``a`` approve all, ``s`` approve the ticked steps, ``r``
-reject with a reason, ``e`` edit the focused step, ``p`` respond to the model, ``Esc``
-close and decide later. Focus starts on "Decide later", so a stray Enter approves nothing.
+reject with a reason, ``e`` edit the focused step (dry-run and asked again), ``p`` respond
+to the model, ``Esc`` close and decide later. Focus starts on "Decide later", so a stray
+Enter approves nothing.
 """
 
 from __future__ import annotations
 
-import shlex
 from typing import ClassVar
 
 from rich.console import Group
@@ -61,7 +61,7 @@ class StepCard(Vertical):
         verdict.append(step.dry_run.message)
         parts: list[Text | Syntax] = [verdict]
         yield Static(Group(*parts))
-        if step.dry_run.diff.strip():
+        if step.dry_run.diff and step.dry_run.diff.strip():
             theme = "ansi_dark" if self.dark else "ansi_light"
             syntax = Syntax(step.dry_run.diff.rstrip("\n"), "diff", theme=theme, background_color="default")
             yield Static(syntax, classes="diff")
@@ -78,6 +78,7 @@ class ApprovalCard(ModalScreen[Decision | None]):
     }
     ApprovalCard #title { text-style: bold; width: 100%; background: $warning 30%; padding: 0 1; }
     ApprovalCard #summary { color: $text-muted; padding: 0 1; }
+    ApprovalCard #note { color: $warning; padding: 0 1; }
     ApprovalCard #steps { height: 1fr; }
     ApprovalCard #keys { color: $text-muted; height: auto; padding: 0 1; }
     ApprovalCard #buttons { height: auto; align-horizontal: right; }
@@ -106,6 +107,8 @@ class ApprovalCard(ModalScreen[Decision | None]):
             yield Label(f"Approve {len(steps)} step(s) on thread {self.thread_id}?", id="title")
             if self.pending.plan.summary:
                 yield Label(self.pending.plan.summary, id="summary")
+            if self.pending.note:
+                yield Label(self.pending.note, id="note")
             with VerticalScroll(id="steps"):
                 for index, step in enumerate(steps, 1):
                     yield StepCard(index, step, dark)
@@ -181,23 +184,21 @@ class ApprovalCard(ModalScreen[Decision | None]):
         self.app.push_screen(TextPrompt("Your answer to the model:", confirm="Send"), send)
 
     def action_edit(self) -> None:
-        """Edit the focused step's command (or template params), then approve with the edit."""
+        """Edit the focused step's command (or its arguments); the server dry-runs it and asks again."""
         if not self.pending.plan.steps:
             return
         step = self._focused_step()
-        if step.argv:
-            question, value = f"Edit the command of {step.id}:", shlex.join(step.argv)
-        else:
-            question = f"Edit the params of {step.id} (key=value ...):"
-            value = " ".join(f"{key}={val}" for key, val in sorted(step.params.items()))
+        kind, value = step.editable()
+        question = f"Edit the {kind} of {step.id} (it is dry-run again and shown to you again):"
 
         def send(answer: str | None) -> None:
             if not answer:
                 return
-            if step.argv:
-                edit: dict[str, object] = {"argv": shlex.split(answer)}
-            else:
-                edit = {"params": dict(pair.partition("=")[::2] for pair in shlex.split(answer))}
+            try:
+                edit = step.edited_args(answer)
+            except ValueError as exc:
+                self.notify(str(exc), title="Not sent", severity="error")
+                return
             self.dismiss(self._decision("edit", edits={step.id: edit}))
 
-        self.app.push_screen(TextPrompt(question, value=value, confirm="Approve edited"), send)
+        self.app.push_screen(TextPrompt(question, value=value, confirm="Dry-run again"), send)

@@ -108,7 +108,8 @@ class MainScreen(Screen[None]):
         try:
             threads = await self.client.list_threads()
         except BinksError as exc:
-            self.query_one(StatusLine).connection = "unreachable"
+            for line in self.query(StatusLine):  # none while the app shuts down
+                line.connection = "unreachable"
             self.log.warning(str(exc))
             return
         self.post_message(ThreadsLoaded(threads))
