@@ -19,6 +19,8 @@ from binks.errors import BinksError
 #: Subcommand modules under ``binks.commands``, in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "config",
+    "serve",
+    "key",
     "ask",
     "watch",
     "approve",

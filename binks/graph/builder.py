@@ -1,0 +1,82 @@
+"""The one function that wires the agent graph (DESIGN §1).
+
+::
+
+    START → agent ─(answer / bound)──────────────────────────▶ respond → END
+              │ ▲
+              │ └── read_tools (reads run; changes go on to propose)
+              ▼
+           propose → approve ─(edit)→ propose
+                       ├─(reject / respond)→ verify
+                       ▼
+                     execute ⟲ (one step per super-step; uncertain → approve)
+                       ▼
+                     verify ───────────────────────────────▶ agent
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from binks.checkpoints.intents import IntentLog
+from binks.graph import routing
+from binks.graph.deps import GraphDeps
+from binks.graph.nodes.agent import make_agent
+from binks.graph.nodes.approve import make_approve
+from binks.graph.nodes.execute import make_execute
+from binks.graph.nodes.propose import make_propose
+from binks.graph.nodes.read_tools import make_read_tools
+from binks.graph.nodes.respond import make_respond
+from binks.graph.nodes.verify import make_verify
+from binks.graph.state import AgentState
+from binks.settings import Settings
+from binks.tools.protocol import Toolbox
+
+SUPERSTEPS_PER_TURN = 8
+"""agent, read_tools, propose, approve, execute (≥1), verify, plus slack for edits."""
+
+
+def recursion_limit(settings: Settings) -> int:
+    """A super-step limit safely above what ``max_steps`` turns can need.
+
+    The turn and replan bounds end a run with a clear message first; this limit only
+    catches a routing bug instead of looping forever.
+    """
+    return SUPERSTEPS_PER_TURN * (settings.max_steps + settings.max_replans + 2) + 100
+
+
+def build_graph(
+    *,
+    model: BaseChatModel,
+    toolbox: Toolbox,
+    settings: Settings,
+    checkpointer: BaseCheckpointSaver[Any],
+    intents: IntentLog,
+) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """Compile the Binks agent graph with the given model, tools and persistence."""
+    deps = GraphDeps(
+        model=model, toolbox=toolbox, settings=settings, intents=intents, specs=tuple(toolbox.specs())
+    )
+    graph = StateGraph(AgentState)
+    graph.add_node("agent", make_agent(deps))
+    graph.add_node("read_tools", make_read_tools(deps))
+    graph.add_node("propose", make_propose(deps))
+    graph.add_node("approve", make_approve(deps))
+    graph.add_node("execute", make_execute(deps))
+    graph.add_node("verify", make_verify(deps))
+    graph.add_node("respond", make_respond(deps))
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", routing.after_agent)
+    graph.add_conditional_edges("read_tools", routing.after_read_tools)
+    graph.add_conditional_edges("propose", routing.after_propose)
+    graph.add_conditional_edges("approve", routing.after_approve)
+    graph.add_conditional_edges("execute", routing.after_execute)
+    graph.add_conditional_edges("verify", routing.after_verify)
+    graph.add_edge("respond", END)
+    compiled = graph.compile(checkpointer=checkpointer, name="binks")
+    return compiled.with_config(recursion_limit=recursion_limit(settings))

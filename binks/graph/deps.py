@@ -1,0 +1,47 @@
+"""What the nodes need from outside the graph, bundled once by the builder."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import RunnableConfig
+
+from binks.checkpoints.intents import IntentLog
+from binks.graph.state import AgentState
+from binks.settings import Settings
+from binks.tools.protocol import Toolbox
+
+
+@dataclass(frozen=True)
+class GraphDeps:
+    """The model, the tools, the settings and the intent log the nodes share."""
+
+    model: BaseChatModel
+    toolbox: Toolbox
+    settings: Settings
+    intents: IntentLog
+    specs: tuple[dict[str, Any], ...]
+
+
+class Node(Protocol):
+    """A node that needs only the state."""
+
+    def __call__(self, state: AgentState) -> Awaitable[dict[str, Any]]:
+        """Return the state update."""
+        ...
+
+
+class ConfigNode(Protocol):
+    """A node that also needs the run's config (thread id, checkpoint namespace)."""
+
+    def __call__(self, state: AgentState, config: RunnableConfig) -> Awaitable[dict[str, Any]]:
+        """Return the state update."""
+        ...
+
+
+def thread_of(config: RunnableConfig) -> str:
+    """The thread id the run was started with."""
+    return str(config["configurable"]["thread_id"])

@@ -1,0 +1,141 @@
+"""agent: one model turn, with tool-call repair and the turn bound.
+
+The model sees a short system prompt, the conversation, and the four tools. Its calls are
+validated against the tool schemas (:mod:`binks.graph.repair`); calls written as text are
+turned into real calls; an invalid or empty answer gets one corrective retry. Backend
+failures raise :class:`ModelError` out of the run, leaving the thread resumable at this node.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import Runnable
+
+from binks.errors import ModelError
+from binks.graph.deps import GraphDeps, Node
+from binks.graph.model import as_model_error
+from binks.graph.prompts import EMPTY_ANSWER_PROMPT, SYSTEM_PROMPT, corrective_prompt
+from binks.graph.repair import CallCheck, ToolSchemas, check_message, repaired_message
+from binks.graph.state import AgentState
+from binks.settings import Settings
+
+FEEDBACK_PREFIX = "feedback-"
+"""Ids of messages Binks adds on the person's behalf (a 'respond' decision): not a new task."""
+
+
+def task_key(state: AgentState) -> str | None:
+    """Id of the person's latest task message; counters and results belong to it."""
+    for message in reversed(state.get("messages") or []):
+        if isinstance(message, HumanMessage) and not (message.id or "").startswith(FEEDBACK_PREFIX):
+            return message.id
+    return None
+
+
+def new_task_reset(state: AgentState) -> dict[str, Any]:
+    """A fresh task: counters, plan and results of the previous one are cleared."""
+    key = task_key(state)
+    if key is None or key == state.get("run_key"):
+        return {}
+    return {
+        "run_key": key,
+        "turns": 0,
+        "replans": 0,
+        "calls": [],
+        "plan": None,
+        "plan_hash": None,
+        "note": None,
+        "decision": None,
+        "approved": [],
+        "attempts": {},
+        "outcomes": [],
+        "history": [],
+        "feedback": None,
+        "stop_reason": None,
+        "final_answer": "",
+    }
+
+
+def make_agent(deps: GraphDeps) -> Node:
+    """The agent node bound to the model and tools in ``deps``."""
+    schemas = ToolSchemas(deps.specs)
+    bound = deps.model.bind_tools(list(deps.specs))
+
+    async def agent(state: AgentState) -> dict[str, Any]:
+        update = new_task_reset(state)
+        turns = int(update.get("turns", state.get("turns", 0)))
+        limit = deps.settings.max_steps
+        if turns >= limit:
+            return {
+                **update,
+                "stop_reason": f"Stopped: the task used all {limit} model turns (BINKS_MAX_STEPS) without"
+                " finishing. Ask again with a narrower task, or raise BINKS_MAX_STEPS.",
+            }
+        messages: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT), *state["messages"]]
+        answer, check = await _answer(bound, messages, schemas, deps.settings)
+        update["turns"] = turns + 1
+        if check.errors:
+            text = "; ".join(check.errors)
+            update["messages"] = [AIMessage(content=_text(answer), id=answer.id)]
+            update["stop_reason"] = (
+                f"Stopped: the model asked for a tool call Binks could not validate ({text}). Nothing"
+                " was run. Rephrase the task, or use a larger model."
+            )
+            return update
+        update["messages"] = [repaired_message(answer, check) if check.calls else answer]
+        return update
+
+    return agent
+
+
+async def _answer(
+    bound: Runnable[LanguageModelInput, BaseMessage],
+    messages: list[BaseMessage],
+    schemas: ToolSchemas,
+    settings: Settings,
+) -> tuple[AIMessage, CallCheck]:
+    """Ask the model; on an invalid or empty answer, ask once more with the reason."""
+    answer = await ask_model(bound, messages, settings)
+    check = check_message(answer, schemas)
+    if not check.errors and not _empty(answer):
+        return answer, check
+    prompt = corrective_prompt(check.errors, schemas.names) if check.errors else EMPTY_ANSWER_PROMPT
+    retry = [*messages, AIMessage(content=_text(answer) or "(empty)"), HumanMessage(content=prompt)]
+    second = await ask_model(bound, retry, settings)
+    if _empty(second):
+        raise ModelError(
+            f"the model {settings.ollama_model!r} gave an empty answer twice; check the model"
+            " (a larger one may help) and resume the thread"
+        )
+    return second, check_message(second, schemas)
+
+
+async def ask_model(
+    bound: Runnable[LanguageModelInput, BaseMessage], messages: Sequence[BaseMessage], settings: Settings
+) -> AIMessage:
+    """One model call with the timeout; backend failures become ModelError."""
+    try:
+        async with asyncio.timeout(settings.model_timeout_s):
+            answer = await bound.ainvoke(list(messages))
+    except ModelError:
+        raise
+    except Exception as exc:  # any backend failure: the message names the fix
+        raise as_model_error(exc, settings) from exc
+    if not isinstance(answer, AIMessage):
+        raise ModelError(f"the model backend returned {type(answer).__name__}, not an answer message")
+    return answer
+
+
+def _text(message: AIMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
+
+
+def _empty(message: AIMessage) -> bool:
+    return not message.tool_calls and not message.invalid_tool_calls and not _text(message).strip()

@@ -1,0 +1,69 @@
+"""propose: the turn's mutating calls become one plan, each step dry-run by the API server.
+
+A step the tools refuse, or whose server-side dry-run fails, never reaches a person:
+the reasons go back to the model (a failed plan counts toward ``max_replans``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+from langchain_core.runnables import RunnableConfig
+
+from binks.errors import ClusterError, CommandRefused
+from binks.graph.deps import ConfigNode, GraphDeps, thread_of
+from binks.graph.events import emit
+from binks.graph.plan import Plan, Step, summarize
+from binks.graph.prompts import tool_result_text
+from binks.graph.state import AgentState, get_calls
+from binks.graph.stops import replan_update
+
+
+def make_propose(deps: GraphDeps) -> ConfigNode:
+    """The propose node bound to the toolbox in ``deps``."""
+
+    async def propose(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        calls = get_calls(state)
+        steps: list[Step] = []
+        errors: dict[str, str] = {}
+        for call in calls:
+            try:
+                change = await deps.toolbox.propose(
+                    call.name, call.args, thread_id=thread_of(config), step_id=call.step_id
+                )
+            except (CommandRefused, ValueError, ClusterError) as exc:
+                errors[call.step_id] = f"could not prepare the change: {exc}"
+                continue
+            if not change.dry_run.ok:
+                errors[call.step_id] = f"the API server rejected the dry-run: {change.dry_run.message}"
+            steps.append(Step.from_change(call.step_id, change))
+        if errors:
+            first = next(iter(errors))
+            answers = [
+                ToolMessage(
+                    content=tool_result_text(
+                        {
+                            "step": call.step_id,
+                            "status": "not proposed",
+                            "error": errors.get(call.step_id, f"not proposed because step {first} failed"),
+                        }
+                    ),
+                    tool_call_id=call.call_id,
+                    name=call.name,
+                    status="error",
+                )
+                for call in calls
+            ]
+            return {"messages": answers, "calls": [], "plan": None, **replan_update(state, deps.settings)}
+        plan = Plan(steps=steps, summary=summarize(steps))
+        plan_hash = plan.plan_hash()
+        emit("plan_proposed", {"plan": plan.model_dump(mode="json"), "plan_hash": plan_hash})
+        return {
+            "plan": plan.model_dump(mode="json"),
+            "plan_hash": plan_hash,
+            "decision": None,
+            "approved": [],
+        }
+
+    return propose

@@ -1,0 +1,58 @@
+"""respond: the final answer, built from what the state says happened.
+
+The model's last text is included, but the list of changes comes from the recorded step
+outcomes and verifications, so the answer cannot claim success for a step that failed or
+never ran. Tool calls left unanswered by a stop are answered here, so the thread's
+history stays valid for the next task.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+
+from binks.graph.deps import GraphDeps, Node
+from binks.graph.events import emit
+from binks.graph.nodes.agent import task_key
+from binks.graph.state import AgentState, get_outcomes
+
+NO_ANSWER = "(The model gave no answer.)"
+
+
+def make_respond(_deps: GraphDeps) -> Node:
+    """The respond node."""
+
+    async def respond(state: AgentState) -> dict[str, Any]:
+        messages = state.get("messages") or []
+        key = task_key(state)
+        start = next((i for i, m in enumerate(messages) if m.id == key), 0)
+        task_messages = messages[start:]
+        parts: list[str] = []
+        stop = state.get("stop_reason")
+        last = task_messages[-1] if task_messages else None
+        if isinstance(last, AIMessage) and not last.tool_calls and isinstance(last.content, str):
+            if last.content.strip() and not stop:
+                parts.append(last.content.strip())
+        if stop:
+            parts.append(stop)
+        history = get_outcomes(state, "history")
+        if history:
+            lines = "\n".join(f"- {outcome.line()}" for outcome in history)
+            parts.append(f"Changes in this task (as recorded and verified by Binks):\n{lines}")
+        final = "\n\n".join(parts) or NO_ANSWER
+        emit("message", {"role": "assistant", "text": final, "final": True})
+        return {"final_answer": final, "messages": _answer_dangling(task_messages)}
+
+    return respond
+
+
+def _answer_dangling(messages: list[Any]) -> list[ToolMessage]:
+    answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
+    return [
+        ToolMessage(content="Not run: the task stopped first.", tool_call_id=str(call["id"]), status="error")
+        for m in messages
+        if isinstance(m, AIMessage)
+        for call in m.tool_calls
+        if call.get("id") not in answered
+    ]

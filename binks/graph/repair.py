@@ -1,0 +1,216 @@
+"""Tool-call repair for small models that write their tool calls as text.
+
+Small local models (Qwen2.5-Coder 0.5B/1.5B and friends) often answer with the call as
+JSON in the content — bare, fenced in ```json, wrapped in ``<tool_call>`` tags, as a list,
+with ``arguments`` as a JSON string, or under other key names — and sometimes invent tool
+names. :func:`check_message` turns such text into real tool calls, but only calls whose
+name is a real tool and whose arguments validate against that tool's schema; everything
+else is reported as an error (for one corrective retry), never executed.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import re
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolCall
+from langchain_core.messages.tool import tool_call
+
+from binks.graph.schema_check import schema_errors
+
+_NAME_KEYS = ("name", "tool", "tool_name", "function", "function_name", "action")
+_ARG_KEYS = ("arguments", "args", "parameters", "params", "input", "tool_input", "action_input")
+_TAGGED = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL | re.IGNORECASE)
+_FENCED = re.compile(r"```[a-zA-Z0-9_-]*\s*\n?(.*?)```", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class CallCheck:
+    """Validated tool calls of one model answer, and why the others were refused."""
+
+    calls: list[ToolCall] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    from_text: bool = False
+
+
+class ToolSchemas:
+    """The tools the model was given: names and argument schemas from ``Toolbox.specs()``."""
+
+    def __init__(self, specs: list[dict[str, Any]] | tuple[dict[str, Any], ...]):
+        self.schemas: dict[str, dict[str, Any]] = {}
+        for spec in specs:
+            function = spec.get("function", spec)
+            self.schemas[str(function["name"])] = dict(function.get("parameters") or {"type": "object"})
+
+    @property
+    def names(self) -> list[str]:
+        """The real tool names."""
+        return list(self.schemas)
+
+    def validate(self, name: str, args: dict[str, Any]) -> tuple[str, list[str]]:
+        """The real tool name for ``name`` and the argument errors (empty when valid)."""
+        if name in self.schemas:
+            return name, schema_errors(args, self.schemas[name])
+        candidates = self._nearest(name)
+        valid = [tool for tool in candidates if not schema_errors(args, self.schemas[tool])]
+        if len(candidates) == 1 and len(valid) == 1:
+            return valid[0], []
+        return name, [f"there is no tool {name!r}; the tools are: {', '.join(self.names)}"]
+
+    def _nearest(self, name: str) -> list[str]:
+        lowered = name.lower().replace("-", "_").replace(" ", "_")
+        found = {tool for tool in self.schemas if lowered and (lowered in tool or tool in lowered)}
+        found.update(difflib.get_close_matches(lowered, self.names, n=3, cutoff=0.75))
+        return sorted(found)
+
+
+def check_message(message: AIMessage, schemas: ToolSchemas) -> CallCheck:
+    """Validate the structured calls of ``message``, or find calls written in its text."""
+    if message.tool_calls or message.invalid_tool_calls:
+        errors = [
+            f"tool call {bad.get('name')!r}: arguments are not JSON: {bad.get('error') or bad.get('args')}"
+            for bad in message.invalid_tool_calls
+        ]
+        calls, call_errors = _validated(
+            [(call["name"], call["args"], call.get("id")) for call in message.tool_calls], schemas
+        )
+        return CallCheck(calls=calls, errors=errors + call_errors)
+    text = message.content if isinstance(message.content, str) else _text_of(message.content)
+    found = parse_text_calls(text, schemas.names)
+    if found is None:
+        return CallCheck()
+    raw_calls, errors = found
+    calls, call_errors = _validated([(name, args, None) for name, args in raw_calls], schemas)
+    return CallCheck(calls=calls, errors=errors + call_errors, from_text=True)
+
+
+def repaired_message(message: AIMessage, check: CallCheck) -> AIMessage:
+    """The model's answer with the validated calls as real tool calls (the JSON text dropped)."""
+    content = "" if check.from_text else message.content
+    return AIMessage(
+        content=content,
+        tool_calls=check.calls,
+        id=message.id,
+        response_metadata=message.response_metadata,
+        usage_metadata=message.usage_metadata,
+    )
+
+
+def parse_text_calls(
+    text: str, tool_names: Collection[str] = ()
+) -> tuple[list[tuple[str, Any]], list[str]] | None:
+    """Tool calls written in ``text`` as ``(name, args)``; ``None`` when it holds no call."""
+    calls: list[tuple[str, Any]] = []
+    errors: list[str] = []
+    for fragment in _fragments(text):
+        value = _load(fragment)
+        if value is None:
+            if fragment.lstrip().startswith(("{", "[")) and _looks_like_call(fragment):
+                errors.append(f"the tool call is not valid JSON: {fragment[:120]!r}")
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            call = _as_call(item, tool_names)
+            if call is None:
+                continue
+            name, args = call
+            if isinstance(args, str):
+                parsed = _load(args) if args.strip() else {}
+                if not isinstance(parsed, dict):
+                    errors.append(f"tool call {name!r}: arguments must be a JSON object, got {args[:80]!r}")
+                    continue
+                args = parsed
+            calls.append((name, args))
+    if not calls and not errors:
+        return None
+    return calls, errors
+
+
+def _fragments(text: str) -> list[str]:
+    tagged = [match.group(1) for match in _TAGGED.finditer(text)]
+    if tagged:
+        return [_FENCED.sub(lambda m: m.group(1), fragment).strip() for fragment in tagged]
+    fenced = [match.group(1).strip() for match in _FENCED.finditer(text)]
+    if fenced:
+        return fenced
+    stripped = text.strip()
+    if stripped.startswith(("{", "[")):
+        return [stripped]
+    return _embedded_objects(text)
+
+
+def _embedded_objects(text: str) -> list[str]:
+    """JSON objects inside prose ("Sure! {...}"), found by decoding at each brace."""
+    decoder = json.JSONDecoder()
+    found: list[str] = []
+    index = text.find("{")
+    while index != -1:
+        try:
+            _, end = decoder.raw_decode(text, index)
+        except json.JSONDecodeError:
+            index = text.find("{", index + 1)
+            continue
+        found.append(text[index:end])
+        index = text.find("{", end)
+    return found
+
+
+def _load(fragment: str) -> Any:
+    try:
+        return json.loads(fragment)
+    except json.JSONDecodeError:
+        pass
+    try:  # Python-style dicts with single quotes, True/False/None
+        value = ast.literal_eval(fragment)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def _looks_like_call(fragment: str) -> bool:
+    return any(f'"{key}"' in fragment or f"'{key}'" in fragment for key in _NAME_KEYS)
+
+
+def _as_call(item: Any, tool_names: Collection[str]) -> tuple[str, Any] | None:
+    if not isinstance(item, dict):
+        return None
+    if isinstance(item.get("tool_calls"), list) and item["tool_calls"]:
+        return _as_call(item["tool_calls"][0], tool_names)
+    if isinstance(item.get("function"), dict):
+        return _as_call(item["function"], tool_names)
+    key = next((key for key in _NAME_KEYS if isinstance(item.get(key), str)), None)
+    if key is None:
+        return None
+    name = str(item[key]).strip()
+    has_args = any(arg in item for arg in _ARG_KEYS)
+    if key == "name" and not has_args and name not in tool_names:
+        return None  # {"name": "web", ...} is data (a pod, a deployment), not a call
+    args: Any = next((item[arg] for arg in _ARG_KEYS if arg in item), {})
+    return name, args if args is not None else {}
+
+
+def _validated(
+    raw: list[tuple[str, Any, str | None]], schemas: ToolSchemas
+) -> tuple[list[ToolCall], list[str]]:
+    calls: list[ToolCall] = []
+    errors: list[str] = []
+    for name, args, call_id in raw:
+        if not isinstance(args, dict):
+            errors.append(f"tool call {name!r}: arguments must be a JSON object, got {args!r:.80}")
+            continue
+        real, problems = schemas.validate(name, args)
+        if problems:
+            errors.extend(f"tool call {name!r}: {problem}" for problem in problems)
+            continue
+        calls.append(tool_call(name=real, args=args, id=call_id or f"call_{uuid.uuid4().hex[:12]}"))
+    return calls, errors
+
+
+def _text_of(content: list[str | dict[str, Any]]) -> str:
+    parts = [part if isinstance(part, str) else str(part.get("text", "")) for part in content]
+    return "".join(parts)

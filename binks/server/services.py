@@ -1,0 +1,39 @@
+"""What the server's lifespan owns: one object handed to routes through ``deps``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from binks.checkpoints.audit import AuditLog
+from binks.checkpoints.events import EventLog
+from binks.checkpoints.threads import ThreadIndex
+from binks.server.auth import KeySource
+from binks.server.health import HealthChecker
+from binks.server.runs import RunManager
+from binks.settings import Settings
+from binks.tools.protocol import Toolbox
+
+
+@dataclass
+class Services:
+    """The engine, checkpointer, graph, logs and run manager of one running server."""
+
+    settings: Settings
+    keys: KeySource
+    engine: AsyncEngine
+    checkpointer: BaseCheckpointSaver[Any]
+    graph: CompiledStateGraph[Any, Any, Any, Any]
+    threads: ThreadIndex
+    events: EventLog
+    audit: AuditLog
+    runs: RunManager
+    model: BaseChatModel
+    toolbox: Toolbox
+    health: HealthChecker
+    heartbeat_s: float

@@ -1,0 +1,130 @@
+"""Drive the real graph with a scripted model, a fake toolbox and SQLite in a temp dir."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from binks.checkpoints.db import make_engine, sqlite_url
+from binks.checkpoints.intents import IntentLog
+from binks.checkpoints.saver import open_checkpointer
+from binks.checkpoints.schema import prepare_database
+from binks.graph.approval import PendingApproval, check_decision, pending_approval, resume_command
+from binks.graph.builder import build_graph
+from binks.graph.decision import Decision
+from binks.settings import Settings, load_settings
+from binks.tools.protocol import Toolbox
+from tests.fakes.chat_model import ScriptedChatModel
+
+
+def make_settings(state_dir: Path, **overrides: Any) -> Settings:
+    """Settings with the state dir (and so the database) in ``state_dir``."""
+    return load_settings(env_file=None, state_dir=state_dir, **overrides)
+
+
+@dataclass
+class Harness:
+    """One thread of the graph plus everything the tests look at."""
+
+    graph: CompiledStateGraph[Any, Any, Any, Any]
+    model: ScriptedChatModel
+    toolbox: Toolbox
+    settings: Settings
+    intents: IntentLog
+    thread_id: str = "t1"
+    events: list[dict[str, Any]] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def config(self) -> RunnableConfig:
+        return {"configurable": {"thread_id": self.thread_id}}
+
+    async def run(self, value: dict[str, Any] | Command[Any] | None) -> dict[str, Any]:
+        """Stream one run as the server does; return the state values afterwards."""
+        async for part in self.graph.astream(
+            value,
+            self.config,
+            stream_mode=["updates", "messages", "custom"],
+            subgraphs=True,
+            version="v2",
+        ):
+            if part["type"] == "custom":
+                self.events.append(part["data"])
+            elif part["type"] == "messages":
+                chunk, _meta = part["data"]
+                if isinstance(chunk.content, str) and chunk.content:
+                    self.tokens.append(chunk.content)
+        state = await self.graph.aget_state(self.config)
+        return dict(state.values)
+
+    async def ask(self, task: str) -> dict[str, Any]:
+        return await self.run({"messages": [HumanMessage(content=task)]})
+
+    async def pending(self) -> PendingApproval:
+        found = await pending_approval(self.graph, self.config)
+        assert found is not None, "the thread is not waiting for an approval"
+        return found
+
+    async def decide(self, action: str, **fields: Any) -> dict[str, Any]:
+        """Answer the pending approval the way the server does: check, then resume."""
+        pending = await self.pending()
+        decision = Decision.model_validate(
+            {"interrupt_id": pending.interrupt_id, "plan_hash": pending.plan_hash, "action": action, **fields}
+        )
+        check_decision(pending, decision)
+        return await self.run(resume_command(decision))
+
+    def names(self) -> list[str]:
+        return [event["event"] for event in self.events]
+
+
+@asynccontextmanager
+async def open_harness(
+    state_dir: Path,
+    script: Sequence[Any],
+    toolbox: Toolbox,
+    **settings_overrides: Any,
+) -> AsyncIterator[Harness]:
+    """A graph on a fresh checkpointer over ``state_dir/binks.db`` (reopenable: same dir, same db)."""
+    settings = make_settings(state_dir, **settings_overrides)
+    model = ScriptedChatModel.from_script([dict(step) for step in script])
+    async with open_database(settings) as engine, open_checkpointer(settings) as saver:
+        intents = IntentLog(engine)
+        yield Harness(
+            graph=graph_for(model, toolbox, settings, saver, intents),
+            model=model,
+            toolbox=toolbox,
+            settings=settings,
+            intents=intents,
+        )
+
+
+def graph_for(
+    model: ScriptedChatModel,
+    toolbox: Toolbox,
+    settings: Settings,
+    saver: BaseCheckpointSaver[Any],
+    intents: IntentLog,
+) -> CompiledStateGraph[Any, Any, Any, Any]:
+    return build_graph(model=model, toolbox=toolbox, settings=settings, checkpointer=saver, intents=intents)
+
+
+@asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(sqlite_url(settings.database_path))
+    try:
+        await prepare_database(engine)
+        yield engine
+    finally:
+        await engine.dispose()

@@ -1,0 +1,70 @@
+"""The main path: a read, a proposed change, a person's yes, execution, verification, answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from tests.fakes.toolbox import FakeToolbox
+from tests.graph.harness import open_harness
+
+SCALE: dict[str, Any] = {
+    "name": "run_kubectl",
+    "args": {"command": "kubectl scale deployment web --replicas=3 -n shop"},
+}
+GET: dict[str, Any] = {"name": "run_kubectl", "args": {"command": "kubectl get deployment web -n shop"}}
+
+
+async def test_read_only_task_answers_without_approval(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    script: list[dict[str, Any]] = [{"tool_calls": [GET]}, {"content": "web runs 1 replica."}]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("how many replicas does web have?")
+        assert state["final_answer"] == "web runs 1 replica."
+        assert toolbox.mutations == []
+        assert await h.graph.aget_state(h.config) is not None
+        tool_results = [m for m in state["messages"] if isinstance(m, ToolMessage)]
+        assert "replicas=1" in str(tool_results[0].content)
+        assert h.names() == ["tool_call", "tool_result", "message"]
+        assert "".join(h.tokens).strip().endswith("web runs 1 replica.")
+
+
+async def test_approved_change_runs_once_and_is_verified(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    script: list[dict[str, Any]] = [{"tool_calls": [GET, SCALE]}, {"content": "Scaled web to 3."}]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("scale web to 3")
+        pending = await h.pending()
+        assert [step.id for step in pending.plan.steps] == ["s1"]
+        assert pending.plan.steps[0].argv == ["scale", "deployment", "web", "--replicas=3", "-n", "shop"]
+        assert pending.plan_hash == pending.plan.plan_hash()
+        assert toolbox.mutations == [], "nothing runs before the person says yes"
+        assert "final_answer" not in state or not state["final_answer"]
+        required = [e for e in h.events if e["event"] == "approval_required"]
+        assert required[0]["data"]["interrupt_id"] == pending.interrupt_id
+
+        state = await h.decide("approve")
+        assert toolbox.mutations == [["scale", "deployment", "web", "--replicas=3", "-n", "shop"]]
+        assert toolbox.deployments[("shop", "web")].replicas == 3
+        assert "Scaled web to 3." in state["final_answer"]
+        assert (
+            "s1 `kubectl scale deployment web --replicas=3 -n shop`: executed and verified"
+            in state["final_answer"]
+        )
+        assert h.names().count("approval_required") == 1
+        assert h.names() == [
+            "tool_call",
+            "tool_result",
+            "tool_call",
+            "plan_proposed",
+            "approval_required",
+            "approval_decided",
+            "step_started",
+            "step_finished",
+            "verified",
+            "message",
+        ]
+        assert await h.graph.aget_state(h.config) is not None
+        assert (await h.graph.aget_state(h.config)).next == ()

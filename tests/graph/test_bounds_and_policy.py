@@ -1,0 +1,132 @@
+"""Runs end with a clear message at their bounds; only explicit, scoped rules skip the question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from binks.graph.builder import recursion_limit
+from binks.graph.plan import Plan, Step
+from binks.graph.policy import auto_approval
+from binks.settings import load_settings
+from binks.tools.models import DryRun
+from tests.fakes.toolbox import FakeToolbox
+from tests.graph.harness import open_harness
+
+
+def kubectl(command: str) -> dict[str, Any]:
+    return {"name": "run_kubectl", "args": {"command": command}}
+
+
+GET = kubectl("kubectl get deployments -n shop")
+SCALE = kubectl("kubectl scale deployment web --replicas=3 -n shop")
+
+
+async def test_max_steps_ends_the_run_with_a_clear_message(tmp_path: Path) -> None:
+    script = [{"tool_calls": [GET]}] * 10
+    async with open_harness(tmp_path, script, FakeToolbox(), max_steps=3) as h:
+        state = await h.ask("keep looking")
+        assert len(h.model.received) == 3
+        assert "all 3 model turns (BINKS_MAX_STEPS)" in state["final_answer"]
+        assert (await h.graph.aget_state(h.config)).next == ()
+
+
+async def test_max_replans_ends_the_run_after_too_many_rejections(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    script = [{"tool_calls": [SCALE]}] * 5
+    async with open_harness(tmp_path, script, toolbox, max_replans=1) as h:
+        await h.ask("scale web")
+        await h.decide("reject", reason="no")
+        state = await h.decide("reject", reason="still no")
+        assert "2 plans were rejected or failed (BINKS_MAX_REPLANS=1)" in state["final_answer"]
+        assert toolbox.mutations == []
+        assert (await h.graph.aget_state(h.config)).next == ()
+        assert len(h.model.received) == 2
+
+
+async def test_failed_dry_run_goes_back_to_the_model_not_to_a_person(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    script = [
+        {"tool_calls": [kubectl("kubectl scale deployment nope --replicas=2 -n shop")]},
+        {"content": "There is no deployment called nope."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("scale nope")
+        assert "approval_required" not in h.names()
+        assert 'deployments.apps \\"nope\\" not found' in str(h.model.received[1][-1].content)
+        assert state["final_answer"] == "There is no deployment called nope."
+        assert state["replans"] == 1
+
+
+async def test_a_new_task_in_the_same_thread_starts_with_fresh_counters(tmp_path: Path) -> None:
+    script = [{"tool_calls": [GET]}, {"tool_calls": [GET]}, {"content": "second answer"}]
+    async with open_harness(tmp_path, script, FakeToolbox(), max_steps=2) as h:
+        first = await h.ask("one")
+        assert "BINKS_MAX_STEPS" in first["final_answer"]
+        second = await h.ask("two")
+        assert second["final_answer"] == "second answer"
+        assert second["turns"] == 1
+
+
+async def test_auto_approve_rule_skips_the_question_for_its_scope_only(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    script = [{"tool_calls": [SCALE]}, {"content": "done"}]
+    async with open_harness(tmp_path, script, toolbox, auto_approve=["scale:shop"]) as h:
+        state = await h.ask("scale web")
+        assert toolbox.mutations == [["scale", "deployment", "web", "--replicas=3", "-n", "shop"]]
+        assert "approval_required" not in h.names()
+        decided = next(e for e in h.events if e["event"] == "approval_decided")
+        assert decided["data"]["by"] == "policy"
+        assert decided["data"]["rules"] == ["scale:shop"]
+        assert "executed and verified" in state["final_answer"]
+
+
+async def test_protected_namespace_always_asks_even_with_a_rule(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    script = [{"tool_calls": [kubectl("kubectl scale deployment coredns --replicas=3 -n kube-system")]}]
+    async with open_harness(tmp_path, script, toolbox, auto_approve=["scale:kube-system"]) as h:
+        await h.ask("scale coredns")
+        assert (await h.pending()).plan.steps[0].namespace == "kube-system"
+        assert toolbox.mutations == []
+
+
+def step(verb: str, namespace: str | None, risk: str = "change", ok: bool = True) -> Step:
+    return Step.model_validate(
+        {
+            "id": "s1",
+            "tool": "run_kubectl",
+            "args": {},
+            "argv": [verb],
+            "namespace": namespace,
+            "verb": verb,
+            "risk": risk,
+            "dry_run": DryRun(ok=ok, message=""),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("steps", "rules", "expected"),
+    [
+        ([step("scale", "shop")], [], None),  # no rules: always ask
+        ([step("scale", "shop")], ["scale:shop"], ["scale:shop"]),
+        ([step("scale", "shop")], ["scale:other"], None),
+        ([step("delete", "shop")], ["scale:shop"], None),
+        ([step("delete", "shop", risk="destructive")], ["delete:shop"], None),  # destructive asks
+        ([step("scale", "kube-system")], ["scale:kube-system"], None),  # protected asks
+        ([step("scale", "vault")], ["scale:vault"], None),  # configured protected
+        ([step("scale", None)], ["scale:shop"], None),  # cluster-scoped asks
+        ([step("scale", "shop", ok=False)], ["scale:shop"], None),
+        ([step("scale", "shop"), step("delete", "shop")], ["scale:shop"], None),  # every step must match
+    ],
+)
+def test_policy(steps: list[Step], rules: list[str], expected: list[str] | None) -> None:
+    settings = load_settings(env_file=None, auto_approve=rules, protected_namespaces=["vault"])
+    assert auto_approval(Plan(steps=steps, summary=""), settings) == expected
+
+
+def test_recursion_limit_is_above_what_the_bounds_allow() -> None:
+    settings = load_settings(env_file=None, max_steps=25, max_replans=3)
+    assert recursion_limit(settings) >= 8 * 25

@@ -1,0 +1,107 @@
+"""A crash inside execute never repeats a change: intents, reconcile, and asking again."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from binks.errors import ClusterError
+from binks.graph.nodes.execute import APPLIED_BEFORE
+from tests.fakes.toolbox import FakeToolbox
+from tests.graph.crash_worker import SCALE, FileToolbox
+from tests.graph.harness import open_harness
+
+ARGV = ["scale", "deployment", "web", "--replicas=3", "-n", "shop"]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def crash_worker(state_dir: Path, cluster: Path, when: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.graph.crash_worker", str(state_dir), str(cluster), when],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 137, done.stderr
+
+
+@pytest.mark.slow
+async def test_process_killed_after_the_change_resumes_without_repeating_it(tmp_path: Path) -> None:
+    cluster = tmp_path / "cluster.json"
+    crash_worker(tmp_path, cluster, "after")
+    toolbox = FileToolbox.load(cluster)
+    assert toolbox.mutations == [ARGV]
+
+    async with open_harness(tmp_path, [{"content": "Scaled web to 3."}], toolbox) as h:
+        before = await h.graph.aget_state(h.config)
+        assert before.next == ("execute",)
+        record = await h.intents.get("t1", "s1", str(before.values["plan_hash"]))
+        assert record is not None and record.result is None, "intent written, result not"
+        state = await h.run(None)
+    assert toolbox.mutations == [ARGV], "the change ran exactly once"
+    assert "executed and verified" in state["final_answer"]
+    assert APPLIED_BEFORE in str(state["history"][0]["result"]["output"])
+
+
+@pytest.mark.slow
+async def test_process_killed_before_the_change_runs_it_once_on_resume(tmp_path: Path) -> None:
+    cluster = tmp_path / "cluster.json"
+    crash_worker(tmp_path, cluster, "before")
+    toolbox = FileToolbox.load(cluster)
+    assert toolbox.mutations == []
+    async with open_harness(tmp_path, [{"content": "Scaled."}], toolbox) as h:
+        state = await h.run(None)
+    assert toolbox.mutations == [ARGV]
+    assert "executed and verified" in state["final_answer"]
+
+
+async def test_error_after_the_change_then_fresh_process_does_not_repeat_it(tmp_path: Path) -> None:
+    toolbox = FakeToolbox(crash_after_mutation=1)
+    async with open_harness(tmp_path, [{"tool_calls": [SCALE]}], toolbox) as h:
+        await h.ask("scale web to 3")
+        with pytest.raises(ClusterError, match="simulated crash"):
+            await h.decide("approve")
+    assert toolbox.mutations == [ARGV]
+    async with open_harness(tmp_path, [{"content": "Done."}], toolbox) as h:
+        state = await h.run(None)
+    assert toolbox.mutations == [ARGV]
+    assert "executed and verified" in state["final_answer"]
+
+
+async def test_unknown_outcome_goes_back_to_the_person_and_reject_leaves_it(tmp_path: Path) -> None:
+    toolbox = FakeToolbox(crash_after_mutation=1)
+    async with open_harness(tmp_path, [{"tool_calls": [SCALE]}, {"content": "Left it."}], toolbox) as h:
+        await h.ask("scale web to 3")
+        first = await h.pending()
+        with pytest.raises(ClusterError):
+            await h.decide("approve")
+        toolbox.reconcile_says = "unknown"
+        await h.run(None)
+        again = await h.pending()
+        assert again.interrupt_id != first.interrupt_id
+        assert again.note is not None and "cannot tell whether it landed" in again.note
+        assert toolbox.mutations == [ARGV], "an uncertain step is never run automatically"
+        state = await h.decide("reject", reason="I will check by hand")
+    assert toolbox.mutations == [ARGV]
+    assert "UNCERTAIN" in state["final_answer"]
+
+
+async def test_unknown_outcome_reapproved_runs_under_a_new_intent(tmp_path: Path) -> None:
+    toolbox = FakeToolbox(crash_after_mutation=1)
+    async with open_harness(tmp_path, [{"tool_calls": [SCALE]}, {"content": "Ran it again."}], toolbox) as h:
+        await h.ask("scale web to 3")
+        with pytest.raises(ClusterError):
+            await h.decide("approve")
+        toolbox.reconcile_says = "unknown"
+        await h.run(None)
+        again = await h.pending()
+        state = await h.decide("approve")
+        record = await h.intents.get("t1", "s1#2", again.plan_hash)
+        assert record is not None and record.result is not None
+    assert toolbox.mutations == [ARGV, ARGV], "the person explicitly approved running it again"
+    assert "executed and verified" in state["final_answer"]

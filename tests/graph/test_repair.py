@@ -1,0 +1,173 @@
+# ruff: noqa: E501  (the corpus is verbatim model output)
+"""Tool calls written as text by small models become real, validated calls (or errors)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage
+
+from binks.graph.repair import ToolSchemas, check_message, parse_text_calls, repaired_message
+from tests.fakes.toolbox import SPECS, FakeToolbox
+from tests.graph.harness import open_harness
+
+SCHEMAS = ToolSchemas(SPECS)
+PODS = {"command": "kubectl get pods -n shop"}
+
+# Real-looking answers of small local models (Qwen2.5-Coder 0.5B/1.5B, Llama 3.2 3B, Phi).
+CORPUS: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
+    (
+        '{"name": "run_kubectl", "arguments": {"command": "kubectl get pods -n shop"}}',
+        [("run_kubectl", PODS)],
+    ),
+    (
+        '```json\n{"name": "run_kubectl", "arguments": {"command": "kubectl get pods -n shop"}}\n```',
+        [("run_kubectl", PODS)],
+    ),
+    (
+        'To list the pods I will call the tool:\n```\n{"name": "run_kubectl", "arguments":'
+        ' {"command": "kubectl get pods -n shop"}}\n```\nThis shows every pod.',
+        [("run_kubectl", PODS)],
+    ),
+    (
+        '<tool_call>\n{"name": "run_kubectl", "arguments": {"command": "kubectl get pods -n shop"}}\n</tool_call>',
+        [("run_kubectl", PODS)],
+    ),
+    (
+        '<tool_call>{"name": "get_cluster_status", "arguments": {}}</tool_call>\n'
+        '<tool_call>{"name": "run_kubectl", "arguments": {"command": "kubectl get pods -n shop"}}</tool_call>',
+        [("get_cluster_status", {}), ("run_kubectl", PODS)],
+    ),
+    (
+        '{"tool": "run_kubectl", "parameters": {"command": "kubectl get pods -n shop"}}',
+        [("run_kubectl", PODS)],
+    ),
+    (
+        '{"name": "run_kubectl", "arguments": "{\\"command\\": \\"kubectl get pods -n shop\\"}"}',
+        [("run_kubectl", PODS)],
+    ),
+    (
+        '[{"name": "get_cluster_status", "arguments": {}}, {"name": "check_agent_status",'
+        ' "arguments": {"job_name": "worker-1"}}]',
+        [("get_cluster_status", {}), ("check_agent_status", {"job_name": "worker-1"})],
+    ),
+    (
+        '{"type": "function", "function": {"name": "run_kubectl", "arguments": {"command":'
+        ' "kubectl get pods -n shop"}}}',
+        [("run_kubectl", PODS)],
+    ),
+    ('Sure! {"name": "get_cluster_status", "parameters": {}} should do it.', [("get_cluster_status", {})]),
+    (
+        "{'name': 'run_kubectl', 'arguments': {'command': 'kubectl get pods -n shop'}}",
+        [("run_kubectl", PODS)],
+    ),
+    ('{"name": "get_cluster_status"}', [("get_cluster_status", {})]),
+    (
+        '<tool_call>\n```json\n{"name": "get_cluster_status", "arguments": {}}\n```\n</tool_call>',
+        [("get_cluster_status", {})],
+    ),
+    # an invented name that clearly means one real tool, with arguments that fit it
+    ('{"name": "kubectl", "arguments": {"command": "kubectl get pods -n shop"}}', [("run_kubectl", PODS)]),
+    (
+        '{"name": "run-kubectl", "arguments": {"command": "kubectl get pods -n shop"}}',
+        [("run_kubectl", PODS)],
+    ),
+]
+
+NOT_CALLS = [
+    "The deployment web has 3 replicas and all are ready.",
+    'Here is the object: {"name": "web", "namespace": "shop", "replicas": 3}',
+    "```yaml\napiVersion: apps/v1\nkind: Deployment\n```",
+    "",
+]
+
+INVALID = [
+    ('{"name": "get_pods", "arguments": {"namespace": "shop"}}', "there is no tool 'get_pods'"),
+    ('{"name": "run_kubectl", "arguments": {"cmd": "kubectl get pods"}}', "missing required field 'command'"),
+    ('{"name": "run_kubectl", "arguments": {"command": 42}}', "expected string"),
+    ('{"name": "run_kubectl", "arguments": "kubectl get pods"}', "arguments must be a JSON object"),
+    (
+        '{"name": "check_agent_status", "arguments": {"job_name": "w", "verbose": true}}',
+        "unknown field 'verbose'",
+    ),
+    ('{"name": "run_kubectl", "arguments": {"command": "kubectl get pods"', "not valid JSON"),
+    ('{"name": "status", "arguments": {}}', "there is no tool 'status'"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CORPUS)
+def test_text_calls_are_repaired_into_validated_calls(text: str, expected: list[tuple[str, Any]]) -> None:
+    check = check_message(AIMessage(content=text), SCHEMAS)
+    assert check.errors == []
+    assert check.from_text
+    assert [(call["name"], call["args"]) for call in check.calls] == expected
+    repaired = repaired_message(AIMessage(content=text, id="m1"), check)
+    assert repaired.content == ""
+    assert repaired.id == "m1"
+    assert len({call["id"] for call in repaired.tool_calls}) == len(expected)
+
+
+@pytest.mark.parametrize("text", NOT_CALLS)
+def test_plain_answers_are_left_alone(text: str) -> None:
+    check = check_message(AIMessage(content=text), SCHEMAS)
+    assert check.calls == [] and check.errors == []
+    assert parse_text_calls(text, SCHEMAS.names) is None
+
+
+@pytest.mark.parametrize(("text", "error"), INVALID)
+def test_invalid_calls_are_errors_and_never_calls(text: str, error: str) -> None:
+    check = check_message(AIMessage(content=text), SCHEMAS)
+    assert check.calls == []
+    assert any(error in message for message in check.errors), check.errors
+
+
+def test_structured_calls_are_validated_too() -> None:
+    message = AIMessage(content="", tool_calls=[{"name": "run_kubectl", "args": {"cmd": "x"}, "id": "c1"}])
+    check = check_message(message, SCHEMAS)
+    assert check.calls == []
+    assert "missing required field 'command'" in check.errors[0]
+    unknown = AIMessage(content="", tool_calls=[{"name": "delete_everything", "args": {}, "id": "c2"}])
+    assert "the tools are: run_kubectl, get_cluster_status" in check_message(unknown, SCHEMAS).errors[0]
+
+
+async def test_text_call_runs_as_a_real_call_in_the_graph(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    script = [
+        {
+            "content": '```json\n{"name": "run_kubectl", "arguments": {"command": "kubectl get deploy -n shop"}}\n```'
+        },
+        {"content": "web has 1 replica."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("how is web?")
+        assert toolbox.reads == [("run_kubectl", {"command": "kubectl get deploy -n shop"})]
+        assert state["final_answer"] == "web has 1 replica."
+
+
+async def test_invalid_call_gets_one_corrective_retry(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    script = [
+        {"content": '{"name": "get_pods", "arguments": {"namespace": "shop"}}'},
+        {"content": '{"name": "run_kubectl", "arguments": {"command": "kubectl get deploy -n shop"}}'},
+        {"content": "web has 1 replica."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("how is web?")
+        correction = str(h.model.received[1][-1].content)
+        assert "there is no tool 'get_pods'" in correction
+        assert "Available tools: run_kubectl, get_cluster_status" in correction
+        assert len(toolbox.reads) == 1
+        assert state["final_answer"] == "web has 1 replica."
+        assert state["turns"] == 2, "the corrective retry belongs to the turn it corrects"
+
+
+async def test_invalid_twice_stops_and_runs_nothing(tmp_path: Path) -> None:
+    toolbox = FakeToolbox()
+    bad = {"content": '{"name": "run_kubectl", "arguments": {"cmd": "kubectl delete ns shop"}}'}
+    async with open_harness(tmp_path, [bad, bad], toolbox) as h:
+        state = await h.ask("clean up")
+        assert toolbox.reads == [] and toolbox.mutations == []
+        assert "could not validate" in state["final_answer"]
+        assert "Nothing was run" in state["final_answer"]

@@ -1,0 +1,71 @@
+"""A real uvicorn serving an app on a free loopback port, in a thread of its own.
+
+SSE must be tested over a socket: httpx's in-process ASGI transport buffers streams. The
+server runs its own event loop in a thread, like a separate process would, and stops the
+way a SIGTERM stops it (sse-starlette's process-global exit flag, reset afterwards).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from sse_starlette.sse import AppStatus
+
+
+class LiveServer:
+    """``with LiveServer(app) as server: server.url``."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.url = ""
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> LiveServer:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=30)
+        self._server = server = uvicorn.Server(config)
+
+        def serve() -> None:
+            try:
+                server.run(sockets=[sock])
+            except BaseException as exc:  # pragma: no cover - surfaced by the wait below
+                self.error = exc
+
+        AppStatus.should_exit = False
+        self._thread = threading.Thread(target=serve, name=f"uvicorn-{port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if self.error is not None or not self._thread.is_alive():
+                raise RuntimeError(f"the test server did not start: {self.error!r}")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the test server did not start within 30 s")
+            time.sleep(0.01)
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    def stop(self) -> None:
+        """Stop like SIGTERM: streams get their final event, the lifespan drains runs."""
+        if self._server is None or self._thread is None:
+            return
+        AppStatus.should_exit = True
+        self._server.should_exit = True
+        self._thread.join(60)
+        AppStatus.should_exit = False
+        alive = self._thread.is_alive()
+        self._server = None
+        if alive:  # pragma: no cover - a hang is a bug worth a loud failure
+            raise RuntimeError("the test server did not stop within 60 s")
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.stop()
