@@ -114,7 +114,7 @@ class ThreadSummary(_Open):
     @property
     def awaiting_approval(self) -> bool:
         """True when a person has to decide before this thread goes on."""
-        return self.status in ("awaiting_approval", "waiting_for_approval", "interrupted")
+        return self.status == "awaiting_approval"
 
 
 class ChatMessage(_Open):
@@ -131,7 +131,7 @@ class ThreadDetail(ThreadSummary):
     pending: PendingApproval | None = Field(
         None, validation_alias=AliasChoices("pending", "pending_approval", "approval")
     )
-    last_seq: int | None = Field(None, validation_alias=AliasChoices("last_seq", "last_event_id"))
+    last_seq: int | None = Field(None, validation_alias=AliasChoices("last_event_seq", "last_seq"))
 
 
 class ThreadCreated(_Open):

@@ -82,9 +82,21 @@ def unreachable(url: str, exc: Exception) -> ServerUnavailable:
     )
 
 
+#: Sent (without an id) when the server shuts down: reconnect, the thread goes on.
+STREAM_CLOSED = "stream_closed"
+
+
 def decode_event(thread_id: str, event: str, data: str, event_id: str) -> StreamEvent | None:
-    """One SSE event as a :class:`StreamEvent`; ``None`` for pings and comments (empty data)."""
-    if not data.strip():
+    """One SSE event as a :class:`StreamEvent`.
+
+    ``None`` for pings and comments (empty data) and for events without an id, which are
+    notes about the connection rather than part of the thread's history. A server that
+    shuts down says so with ``stream_closed``: that raises :class:`StreamBroken`, so the
+    client reconnects and resumes after the last event it saw.
+    """
+    if event == STREAM_CLOSED:
+        raise StreamBroken("the server is shutting down")
+    if not data.strip() or not event_id.strip():
         return None
     try:
         payload = json.loads(data)
@@ -95,5 +107,5 @@ def decode_event(thread_id: str, event: str, data: str, event_id: str) -> Stream
     try:
         seq = int(event_id)
     except ValueError:
-        seq = int(payload.get("seq", 0) or 0)
+        return None
     return StreamEvent(seq=seq, thread_id=thread_id, event=event, data=payload)

@@ -16,7 +16,7 @@ from binks.client import (
     ServerUnavailable,
     StreamEvent,
 )
-from binks.client.responses import decode_event
+from binks.client.responses import StreamBroken, decode_event
 from binks.errors import ApprovalConflict, ThreadNotFound
 from tests.fakes.binks_api import API_KEY, LiveFake, create_fake_app
 from tests.fakes.live_server import free_port, serve
@@ -101,11 +101,14 @@ def test_a_dropped_stream_resumes_after_the_last_event_without_gaps_or_repeats(
     assert [s.state for s in statuses] == ["reconnecting", "connected"]
 
 
-def test_pings_and_comments_are_not_events() -> None:
+def test_pings_comments_and_notes_without_an_id_are_not_events() -> None:
     assert decode_event("t1", "message", "", "") is None
     assert decode_event("t1", "message", "  ", "4") is None
+    assert decode_event("t1", "note", '{"x": 1}', "") is None
     event = decode_event("t1", "verified", '{"ok": true}', "7")
     assert event == StreamEvent(seq=7, thread_id="t1", event="verified", data={"ok": True})
+    with pytest.raises(StreamBroken, match="shutting down"):
+        decode_event("t1", "stream_closed", '{"reason": "server shutting down"}', "")
 
 
 def test_a_stream_gives_up_only_when_its_backoff_says_so() -> None:

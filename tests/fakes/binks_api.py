@@ -214,15 +214,21 @@ def create_fake_app(fake: FakeBinks) -> FastAPI:
         return summary(thread)
 
     @app.get("/threads")
-    async def threads(authorization: str | None = Header(None)) -> list[dict[str, Any]]:
+    async def threads(authorization: str | None = Header(None)) -> dict[str, Any]:
         check(authorization)
-        return [summary(thread) for thread in reversed(fake.threads.values())]
+        rows = [summary(thread) for thread in reversed(fake.threads.values())]
+        return {"threads": rows, "limit": 50, "offset": 0, "next_offset": None}
 
     @app.get("/threads/{thread_id}")
     async def detail(thread_id: str, authorization: str | None = Header(None)) -> dict[str, Any]:
         thread = thread_or_404(thread_id, authorization)
         last = thread.events[-1]["seq"] if thread.events else 0
-        return {**summary(thread), "messages": thread.messages, "pending": thread.pending, "last_seq": last}
+        return {
+            **summary(thread),
+            "messages": thread.messages,
+            "pending_approval": thread.pending,
+            "last_event_seq": last,
+        }
 
     @app.post("/threads/{thread_id}/messages", status_code=201)
     async def message(

@@ -14,6 +14,7 @@ BADGES = {
     "completed": ("✓ done", "done"),
     "failed": ("✗ failed", "failed"),
     "cancelled": ("■ cancelled", "failed"),
+    "interrupted": ("⏸ interrupted", "failed"),
 }
 
 
