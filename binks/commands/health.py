@@ -33,6 +33,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(body) + "\n")
     else:
-        details = "  ".join(f"{key}={value}" for key, value in body.items() if key != "status")
-        sys.stdout.write(f"{url}: {health.status}{'  ' + details if details else ''}\n")
+        version = f" (binks {body['version']})" if "version" in body else ""
+        sys.stdout.write(f"{url}: {health.status}{version}\n")
+        checks = body.get("checks")
+        for name, check in checks.items() if isinstance(checks, dict) else ():
+            ok = isinstance(check, dict) and check.get("ok") is True
+            detail = check.get("detail", "") if isinstance(check, dict) else check
+            sys.stdout.write(f"  {'✓' if ok else '✗'} {name}: {detail}\n")
     return 0 if health.status == "ok" else 1

@@ -89,6 +89,10 @@ class HumanDisplay:
             self.tokens.append(text_of(event.data, "text", "token", "content", "delta"))
             self._spin(f"the model is writing… ({sum(map(len, self.tokens))} chars)")
             return
+        streamed = "".join(self.tokens).strip()
+        answer = text_of(event.data, "text", "content") if event.event == "message" else ""
+        if streamed and answer.startswith(streamed):
+            self.tokens.clear()  # the streamed text was (the start of) the answer: show it once
         self._flush_tokens()
         line = event_line(event)
         if line is not None:

@@ -37,7 +37,11 @@ def event_line(event: StreamEvent) -> Text | None:
     data = event.data
     name = event.event
     if name == "run_started":
-        return Text(f"▶ {text_of(data, 'task') or 'run started'}", style="bold")
+        return Text(f"▶ {run_title(data)}", style="bold")
+    if name == "approval_required":
+        plan = data.get("plan")
+        steps = plan.get("steps", []) if isinstance(plan, dict) else []
+        return Text(f"⏸ waiting for a decision on {len(steps)} step(s)", style="yellow")
     if name == "tool_call":
         args = text_of(data, "args", "argv", "input")
         return Text(f"  → {text_of(data, 'name', 'tool')} {_first_line(args, 80)}", style="dim")
@@ -65,12 +69,22 @@ def event_line(event: StreamEvent) -> Text | None:
             f"  {'✔ verified' if ok else '✗ not verified'}: {message}", style="green" if ok else "red"
         )
     if name == "message":
-        return Text(f"binks: {text_of(data, 'content', 'text')}")
+        return Text(f"binks: {text_of(data, 'text', 'content')}")
     if name == "run_failed":
         return Text(f"✗ run failed: {text_of(data, 'error', 'message', 'detail')}", style="bold red")
     if name == "run_cancelled":
         return Text("■ run cancelled", style="yellow")
     return None
+
+
+def run_title(data: dict[str, Any]) -> str:
+    """What a run is about: its task, or why it started (a decision, a resume)."""
+    task = text_of(data, "task")
+    if task:
+        return task
+    kind = text_of(data, "kind")
+    reasons = {"decision": "continuing after the decision", "resume": "resuming where it stopped"}
+    return reasons.get(kind, f"run ({kind or 'started'})")
 
 
 def decision_line(data: dict[str, Any]) -> Text:

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
 from binks.client.models import PlanStep, StreamEvent
-from binks.terminal.render import RISK_STYLE, decision_line, text_of
+from binks.terminal.render import RISK_STYLE, decision_line, run_title, text_of
 
 
 class Entry(Static):
@@ -75,6 +75,10 @@ class Conversation(VerticalScroll):
             self._model.update(self._model_text.strip())
             self.scroll_end(animate=False)
             return
+        if name == "message" and self._model is not None:
+            streamed = self._model_text.strip()
+            if streamed and text_of(data, "text", "content").strip().startswith(streamed):
+                await self._model.remove()  # the streamed text was the answer: show it once
         self._model, self._model_text = None, ""
         widget = self._widget_for(event)
         if widget is not None:
@@ -85,7 +89,7 @@ class Conversation(VerticalScroll):
         data = event.data
         name = event.event
         if name == "run_started":
-            return Entry(f"› {text_of(data, 'task') or 'run started'}", classes="-task")
+            return Entry(f"› {run_title(data)}", classes="-task")
         if name == "tool_call":
             title = f"→ {text_of(data, 'name', 'tool')} {text_of(data, 'args', 'argv')}"[:120]
             body = Static(Text(text_of(data, "args", "argv", "input")))
@@ -126,7 +130,7 @@ class Conversation(VerticalScroll):
             label = "✔ verified" if ok else "✗ not verified"
             return Entry(f"{label}: {message}", classes="-ok" if ok else "-bad")
         if name == "message":
-            return Entry(text_of(data, "content", "text"), classes="-answer")
+            return Entry(text_of(data, "text", "content"), classes="-answer")
         if name == "run_failed":
             return Entry(f"✗ run failed: {text_of(data, 'error', 'message', 'detail')}", classes="-bad")
         if name == "run_cancelled":
