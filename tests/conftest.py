@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.fakes.kube_api.pytest_plugin"]
+
 _SETTING_PREFIXES = ("BINKS_", "OLLAMA_", "API_HOST", "API_PORT", "KUBECONFIG")
 
 

@@ -39,6 +39,7 @@ def test_wheel_holds_only_the_binks_package(tmp_path: Path) -> None:
     for package in ("graph", "tools", "server", "tui", "checkpoints"):
         assert f"binks/{package}/__init__.py" in names
     assert "binks/manifests/__init__.py" in names
+    assert {"binks/templates/binks.service", "binks/templates/dev.binks.serve.plist"} <= set(names)
 
     target = tmp_path / "site"
     subprocess.run(

@@ -1,0 +1,190 @@
+"""``binks doctor``: every precondition of a working Binks, checked, each with a one-line fix.
+
+Checks are small functions returning :class:`Check` results; a failed check never stops
+the ones after it, so one run shows everything that needs doing. Checks that depend on a
+failed one (no kubectl → no cluster) report as skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+from binks.errors import BinksError
+from binks.settings import Settings
+
+Status = Literal["ok", "fail", "skip"]
+
+#: What the tools need from the API server: (verb, resource, namespace or None for cluster-wide).
+REQUIRED_ACCESS: tuple[tuple[str, str, str | None], ...] = (
+    ("list", "nodes", None),
+    ("list", "pods", None),
+    ("list", "events", None),
+    ("list", "deployments.apps", None),
+    ("get", "pods/log", "ai-agents"),
+    ("create", "jobs.batch", "ai-agents"),
+    ("get", "jobs.batch", "ai-agents"),
+)
+WORKER_NAMESPACES = ("ai-agents", "ai-services")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the report."""
+
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        """The stable JSON shape of ``binks doctor --json``."""
+        return asdict(self)
+
+
+class _Kubectl:
+    """Just enough kubectl for the doctor: argv with the configured kubeconfig, a timeout."""
+
+    def __init__(self, settings: Settings, binary: Path) -> None:
+        self.binary = binary
+        self.base = [str(binary)]
+        kubeconfig = settings.effective_kubeconfig()
+        if kubeconfig is not None:
+            self.base += ["--kubeconfig", str(kubeconfig)]
+        if settings.kube_context:
+            self.base += ["--context", settings.kube_context]
+        self.timeout = min(settings.kubectl_timeout_s, 15.0)
+
+    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*self.base, *args], capture_output=True, text=True, timeout=self.timeout, check=False
+        )
+
+
+def check_state_dir(settings: Settings) -> Iterator[Check]:
+    """The state dir is writable and the key file is private."""
+    state = settings.state_dir
+    if not state.exists():
+        yield Check("state dir", "ok", f"{state} will be created on first start")
+        return
+    probe = state / ".doctor-probe"
+    try:
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        yield Check(
+            "state dir", "fail", f"{state} is not writable: {exc}", f"chown/chmod {state} for this user"
+        )
+        return
+    yield Check("state dir", "ok", str(state))
+    key = settings.api_key_file
+    if key.exists():
+        mode = stat.S_IMODE(key.stat().st_mode)
+        if mode & 0o077:
+            yield Check("api key file", "fail", f"{key} has mode {mode:o}", f"chmod 600 {key}")
+        else:
+            yield Check("api key file", "ok", f"{key} (mode 600)")
+
+
+def check_database(settings: Settings) -> Iterator[Check]:
+    """The SQLite database opens and passes a quick integrity check."""
+    if settings.database_url and not settings.database_url.startswith("sqlite"):
+        yield Check("database", "skip", "Postgres: checked when the server starts")
+        return
+    path = settings.database_path
+    if not path.exists():
+        yield Check("database", "ok", f"{path} will be created on first start")
+        return
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+            result = db.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.Error as exc:
+        yield Check(
+            "database", "fail", f"{path}: {exc}", "restore a backup (binks db backup) or move the file away"
+        )
+        return
+    if result is None or result[0] != "ok":
+        yield Check("database", "fail", f"{path}: {result}", "restore a backup or move the file away")
+    else:
+        yield Check("database", "ok", str(path))
+
+
+def check_cluster(settings: Settings) -> Iterator[Check]:
+    """kubectl, the kubeconfig, the API server, RBAC and Binks' namespaces."""
+    from binks.tools.locate import find_kubectl
+
+    try:
+        kubectl = _Kubectl(settings, find_kubectl(settings.kubectl))
+    except BinksError as exc:
+        yield Check("kubectl", "fail", str(exc), "reinstall Binks or set BINKS_KUBECTL")
+        return
+    client = kubectl("version", "--client", "-o", "json")
+    version = json.loads(client.stdout)["clientVersion"]["gitVersion"] if client.returncode == 0 else "?"
+    yield Check("kubectl", "ok", f"{kubectl.binary} ({version})")
+    kubeconfig = settings.effective_kubeconfig()
+    if kubeconfig is None or not kubeconfig.is_file():
+        yield Check(
+            "kubeconfig",
+            "fail",
+            f"no kubeconfig at {kubeconfig or '~/.kube/config'}",
+            "set KUBECONFIG_PATH to the cluster's kubeconfig (see manifests/README.md for a restricted one)",
+        )
+        return
+    yield Check("kubeconfig", "ok", str(kubeconfig))
+    try:
+        server = kubectl("version", "-o", "json")
+    except subprocess.TimeoutExpired:
+        yield Check(
+            "cluster", "fail", "the API server did not answer in time", "is the cluster up and reachable?"
+        )
+        return
+    if server.returncode != 0 or "serverVersion" not in server.stdout:
+        message = server.stderr.strip().splitlines()[-1] if server.stderr.strip() else "no answer"
+        yield Check("cluster", "fail", message, "check the server address in the kubeconfig and the network")
+        return
+    yield Check("cluster", "ok", f"server {json.loads(server.stdout)['serverVersion']['gitVersion']}")
+    for verb, resource, namespace in REQUIRED_ACCESS:
+        scope = ["-n", namespace] if namespace else ["--all-namespaces"]
+        reply = kubectl("auth", "can-i", verb, resource, *scope)
+        answer = reply.stdout.strip()
+        where = f"in {namespace}" if namespace else "cluster-wide"
+        if answer == "yes":
+            yield Check(f"can {verb} {resource}", "ok", where)
+        elif answer.startswith("no"):
+            yield Check(
+                f"can {verb} {resource}",
+                "fail",
+                f"{where}: {answer}",
+                "apply manifests/rbac and use the binks-orchestrator service account's kubeconfig",
+            )
+        else:
+            error = reply.stderr.strip().splitlines()[-1] if reply.stderr.strip() else "no answer"
+            yield Check(
+                f"can {verb} {resource}", "fail", f"{where}: could not ask: {error}", "check the cluster"
+            )
+    for namespace in WORKER_NAMESPACES:
+        found = kubectl("get", "namespace", namespace, "-o", "name")
+        if found.returncode == 0:
+            yield Check(f"namespace {namespace}", "ok", "exists")
+        else:
+            yield Check(f"namespace {namespace}", "fail", "missing", "kubectl apply -k manifests/core")
+
+
+CHECKS: tuple[Callable[[Settings], Iterator[Check]], ...] = (check_state_dir, check_database, check_cluster)
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """Run every check; a check that crashes is reported as failed, not raised."""
+    results: list[Check] = []
+    for check in CHECKS:
+        try:
+            results.extend(check(settings))
+        except (BinksError, OSError, subprocess.SubprocessError, ValueError) as exc:
+            results.append(Check(check.__name__.removeprefix("check_").replace("_", " "), "fail", str(exc)))
+    return results

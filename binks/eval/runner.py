@@ -1,0 +1,179 @@
+"""Run evaluation tasks: setup → the agent → verify and expectations → cleanup.
+
+The agent is anything with :class:`Agent`'s shape; ``binks eval`` passes one that drives
+the real Binks graph (not a shortcut), answering approvals as the task allows. The runner
+learns a task's namespaces from what its setup creates, so cleanup can be confined to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from pydantic import BaseModel
+
+from binks.eval.results import TaskResult
+from binks.eval.scripts import ScriptResult, run_script
+from binks.eval.tasks import Task
+
+Approvals = Literal["approve", "reject"]
+
+
+class AgentRun(BaseModel):
+    """What one agent run did, counted from the run itself (never from the model's claims)."""
+
+    answer: str
+    thread_id: str | None = None
+    turns: int = 0
+    tool_calls: int = 0
+    repaired_calls: int = 0
+    approvals_asked: int = 0
+    mutations_executed: int = 0
+    tokens: int = 0
+    error: str | None = None
+
+
+class Agent(Protocol):
+    """Runs a task's prompts as one conversation and answers approvals as told."""
+
+    async def run(self, prompts: list[str], *, approvals: Approvals) -> AgentRun:
+        """Run the prompts in order on one thread; return the final answer and the counts."""
+        ...
+
+
+@dataclass
+class RunOptions:
+    """How a whole evaluation runs."""
+
+    kubeconfig: Path
+    kubectl: Path
+    model: str = ""
+    repeat: int = 1
+    parallel: int = 1
+    script_timeout_s: float = 300.0
+    cleanup_guard: Callable[[set[str]], tuple[Path, dict[str, str]]] | None = None
+    on_result: Callable[[TaskResult], None] = field(default=lambda _result: None)
+
+
+def list_namespaces(kubectl: Path, kubeconfig: Path) -> set[str]:
+    """The cluster's namespaces now (empty when the cluster cannot be read)."""
+    result = subprocess.run(
+        [str(kubectl), "--kubeconfig", str(kubeconfig), "get", "namespaces", "-o", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode != 0:
+        return set()
+    return {item["metadata"]["name"] for item in json.loads(result.stdout).get("items", [])}
+
+
+async def run_task(task: Task, agent: Agent, options: RunOptions, attempt: int = 1) -> TaskResult:
+    """Evaluate one attempt at one task; every failure becomes a result, never an exception."""
+    start = time.monotonic()
+    result = TaskResult(
+        task=task.name, attempt=attempt, outcome="error", difficulty=task.difficulty, model=options.model
+    )
+    before = await asyncio.to_thread(list_namespaces, options.kubectl, options.kubeconfig)
+    namespaces = set(task.binks.namespaces)
+    try:
+        if task.setup is not None:
+            setup = await _script(task.setup, options)
+            if not setup.ok:
+                result.reasons.append(_script_failure("setup", setup))
+                return result
+        namespaces |= await asyncio.to_thread(list_namespaces, options.kubectl, options.kubeconfig) - before
+        try:
+            run = await asyncio.wait_for(
+                agent.run(task.prompts, approvals=task.binks.approvals), task.timeout_s
+            )
+        except TimeoutError:
+            result.outcome = "fail"
+            result.reasons.append(f"the agent did not finish within {task.timeout_s:.0f} s")
+            return result
+        _record_run(result, run)
+        result.outcome = "pass"
+        if run.error:
+            result.outcome = "fail"
+            result.reasons.append(f"the run ended with an error: {run.error}")
+        for expectation in task.expect:
+            failure = expectation.failure(run.answer)
+            if failure:
+                result.outcome = "fail"
+                result.reasons.append(failure)
+        if task.binks.expect_mutation is False and run.mutations_executed:
+            result.outcome = "fail"
+            result.reasons.append(f"the task expects no change, but {run.mutations_executed} mutation(s) ran")
+        if task.verifier is not None:
+            verify = await _script(task.verifier, options)
+            if not verify.ok:
+                # 126/127: the verifier needs a program this machine lacks; that judges nothing.
+                result.outcome = "error" if verify.exit_code in (126, 127) else "fail"
+                result.reasons.append(_script_failure("verifier", verify))
+        return result
+    finally:
+        if task.cleanup is not None:
+            await _cleanup(task, options, namespaces, result)
+        result.seconds = round(time.monotonic() - start, 3)
+
+
+def _record_run(result: TaskResult, run: AgentRun) -> None:
+    result.thread_id = run.thread_id
+    result.turns = run.turns
+    result.tool_calls = run.tool_calls
+    result.repaired_calls = run.repaired_calls
+    result.approvals_asked = run.approvals_asked
+    result.mutations_executed = run.mutations_executed
+    result.tokens = run.tokens
+    result.answer = run.answer[:2000]
+
+
+async def _script(path: Path, options: RunOptions) -> ScriptResult:
+    return await run_script(path, kubeconfig=options.kubeconfig, timeout_s=options.script_timeout_s)
+
+
+async def _cleanup(task: Task, options: RunOptions, namespaces: set[str], result: TaskResult) -> None:
+    assert task.cleanup is not None
+    if options.cleanup_guard is None:
+        cleanup = await _script(task.cleanup, options)
+    else:
+        guard_dir, guard_env = options.cleanup_guard(namespaces)
+        cleanup = await run_script(
+            task.cleanup,
+            kubeconfig=options.kubeconfig,
+            timeout_s=options.script_timeout_s,
+            extra_path=guard_dir,
+            extra_env=guard_env,
+        )
+    if not cleanup.ok:
+        result.reasons.append("cleanup: " + _script_failure("cleanup", cleanup))
+
+
+def _script_failure(kind: str, script: ScriptResult) -> str:
+    if script.timed_out:
+        return f"{kind} timed out after {script.seconds:.0f} s"
+    tail = script.output.strip().splitlines()[-3:]
+    return f"{kind} exited {script.exit_code}" + (": " + " | ".join(tail) if tail else "")
+
+
+async def run_tasks(
+    tasks: list[Task], make_agent: Callable[[], Agent], options: RunOptions
+) -> list[TaskResult]:
+    """Run every task ``options.repeat`` times, ``options.parallel`` at a time, in a stable order."""
+    semaphore = asyncio.Semaphore(max(1, options.parallel))
+    jobs = [(task, attempt) for task in tasks for attempt in range(1, options.repeat + 1)]
+
+    async def one(task: Task, attempt: int) -> TaskResult:
+        async with semaphore:
+            outcome = await run_task(task, make_agent(), options, attempt)
+            options.on_result(outcome)
+            return outcome
+
+    return list(await asyncio.gather(*(one(task, attempt) for task, attempt in jobs)))

@@ -1,0 +1,1 @@
+"""Service unit templates (package data) rendered by binks.service."""
