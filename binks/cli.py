@@ -17,7 +17,24 @@ from binks import __version__
 from binks.errors import BinksError
 
 #: Subcommand modules under ``binks.commands``, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("config", "serve", "key", "doctor", "db", "service")
+COMMAND_MODULES: tuple[str, ...] = (
+    "serve",
+    "ask",
+    "chat",
+    "watch",
+    "approve",
+    "reject",
+    "threads",
+    "resume",
+    "tui",
+    "health",
+    "login",
+    "key",
+    "config",
+    "doctor",
+    "db",
+    "service",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

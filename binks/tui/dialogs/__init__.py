@@ -1,0 +1,1 @@
+"""Modal dialogs: the approval card and the small prompts it opens (reason, edit)."""

@@ -1,0 +1,1 @@
+"""Widgets of the main screen: the threads sidebar, the conversation, the connection line."""
