@@ -18,6 +18,7 @@ from binks.errors import ClusterError
 from binks.settings import Settings
 from binks.tools.argv import ParsedArgv, parse_argv
 from binks.tools.failures import Failure, explain
+from binks.tools.kubectl_hints import condense, hint, is_help
 from binks.tools.locate import find_kubectl
 from binks.tools.output import cap_output
 from binks.tools.redact import redact_output
@@ -123,5 +124,24 @@ def finish(result: KubectlResult, settings: Settings, parsed: ParsedArgv | None 
         )
         return Finished(True, text, cut, None, None)
     failure, message = explain(stderr or stdout, settings)
-    text, cut = cap_output(f"{stdout}{stderr}".strip() + f"\n\n{message}\n", settings.output_limit_bytes)
+    text = failure_text(stdout, stderr, failure, message, parsed)
+    text, cut = cap_output(text, settings.output_limit_bytes)
     return Finished(False, text, cut, failure, message)
+
+
+def failure_text(stdout: str, stderr: str, failure: Failure, message: str, parsed: ParsedArgv) -> str:
+    """A failed run for the model: output kept, help text and usage noise cut, plus a hint.
+
+    kubectl's own error line is dropped when the explanation already quotes it, and an
+    unclassified failure (``Failure.OTHER``) needs no explanation beyond kubectl's lines.
+    """
+    kept = condense(stdout) if is_help(stdout) else stdout.strip()
+    error = condense(stderr) if stderr.strip() else ""
+    explained = message if failure is not Failure.OTHER or not (kept or error) else ""
+    if explained and error and error in explained:
+        error = ""
+    parts = [part for part in (kept, error, explained) if part]
+    advice = hint(parsed, f"{stdout}\n{stderr}")
+    if advice:
+        parts.append(f"Hint: {advice}")
+    return "\n\n".join(parts) + "\n"

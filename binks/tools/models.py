@@ -105,3 +105,24 @@ class Verification(_Frozen):
 
 ReconcileOutcome = Literal["applied", "not_applied", "unknown"]
 """After a crash between intent and result: did the change reach the cluster?"""
+
+
+class ClusterContext(_Frozen):
+    """What the model is told about the cluster at the start of a task: where it is acting.
+
+    Read once per task with one cheap API call; ``error`` says why it could not be read
+    (the task goes on: its tool calls will report the same problem in detail).
+    """
+
+    context: str | None = None
+    namespaces: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+    def line(self) -> str:
+        """One short line for the system prompt."""
+        if self.error:
+            return f"Cluster: could not be read ({self.error[:160]})."
+        where = f"context {self.context}; " if self.context else ""
+        shown = self.namespaces[:30]
+        more = f" (+{len(self.namespaces) - len(shown)} more)" if len(self.namespaces) > len(shown) else ""
+        return f"Cluster: {where}namespaces: {', '.join(shown) or 'none'}{more}."

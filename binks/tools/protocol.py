@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from binks.tools.models import (
     ChangeResult,
     Classification,
+    ClusterContext,
     ProposedChange,
     ReconcileOutcome,
     ToolResult,
@@ -31,6 +32,10 @@ class Toolbox(Protocol):
 
     def assess(self, name: str, args: dict[str, Any]) -> Classification:
         """Classify a call; raise ``CommandRefused`` (or ``ValueError`` for bad args) to refuse it."""
+        ...
+
+    async def cluster_context(self) -> ClusterContext:
+        """The kubeconfig context and the namespaces: one cheap read, once per task, for the prompt."""
         ...
 
     async def read(self, name: str, args: dict[str, Any]) -> ToolResult:

@@ -13,6 +13,7 @@ import re
 from binks.errors import CommandRefused
 from binks.tools import kubectl_flags as table
 from binks.tools.argv import ParsedArgv, normalise
+from binks.tools.shell_hints import shell_hints
 
 _SHELL = re.compile(r"[|;&<>`\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\$\(|\$\{")
 
@@ -54,14 +55,21 @@ _STREAMING: dict[tuple[str, ...], tuple[str, ...]] = {
 
 
 def check_text(command: str) -> None:
-    """Refuse shell syntax before splitting: Binks runs no shell, so it would not mean what it says."""
+    """Refuse shell syntax before splitting: Binks runs no shell, so it would not mean what it says.
+
+    The message names the kubectl-native way for the construct found (see
+    :mod:`binks.tools.shell_hints`), so a model can correct the call instead of retrying it.
+    """
     match = _SHELL.search(command)
     if match:
         shown = repr(match.group(0))
+        hints = shell_hints(command) or [
+            "run one command at a time and use kubectl's own -o jsonpath=..., -l selectors or"
+            " --field-selector to filter"
+        ]
         raise CommandRefused(
             f"refused {shown}: Binks runs one kubectl command without a shell, so pipes, ';', '&&', "
-            "redirects, '$(...)', variables and newlines are not allowed. Run one command at a time "
-            "and use kubectl's own -o jsonpath=..., -l selectors or --field-selector to filter."
+            "redirects, '$(...)', variables and newlines do not work. Instead: " + "; ".join(hints) + "."
         )
 
 

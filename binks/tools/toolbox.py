@@ -13,6 +13,7 @@ read and correct.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from binks.errors import ClusterError, CommandRefused
@@ -23,10 +24,12 @@ from binks.tools.client import KubeApiError, KubeClient
 from binks.tools.cluster import get_cluster_status
 from binks.tools.dryrun import DryRunner
 from binks.tools.failures import Failure
-from binks.tools.kubectl import Kubectl, finish
+from binks.tools.kubectl import Finished, Kubectl, finish
+from binks.tools.lookup import Lookup
 from binks.tools.models import (
     ChangeResult,
     Classification,
+    ClusterContext,
     ProposedChange,
     ReconcileOutcome,
     ToolResult,
@@ -45,6 +48,7 @@ from binks.tools.worker_job import NAMESPACE, load_template, render_job
 from binks.tools.workers import Workers
 
 _FATAL = (Failure.UNREACHABLE, Failure.UNAUTHORIZED)
+_EMPTY = re.compile(r"^No resources found in \S+ namespace\.", re.MULTILINE)
 
 
 class KubeToolbox:
@@ -57,6 +61,7 @@ class KubeToolbox:
         self.dry_runner = DryRunner(self.kubectl, self.settings)
         self.verifier = Verifier(self.kubectl, self.dry_runner, self.settings)
         self.workers = Workers(self.kube, self.settings)
+        self.lookup = Lookup(self.kubectl, self.kube, self.settings)
 
     def specs(self) -> list[dict[str, Any]]:
         """OpenAI-style function schemas of the four tools."""
@@ -102,7 +107,9 @@ class KubeToolbox:
             done = finish(await self.kubectl.run(argv), self.settings, parse_argv(argv))
             if done.failure in _FATAL:
                 raise ClusterError(done.error or "kubectl failed")
-            return ToolResult(ok=done.ok, output=done.output, truncated_bytes=done.truncated_bytes)
+            note = await self._note(assessed, done)
+            output = f"{done.output.rstrip()}\n{note}\n" if note else done.output
+            return ToolResult(ok=done.ok, output=output, truncated_bytes=done.truncated_bytes)
         try:
             if isinstance(call, CheckAgentStatusArgs):
                 text, data = await self.workers.status(call.job_name)
@@ -115,6 +122,18 @@ class KubeToolbox:
             return ToolResult(ok=False, output=str(exc))
         capped, cut = cap_output(text, self.settings.output_limit_bytes)
         return ToolResult(ok=True, output=capped, truncated_bytes=cut, data=data)
+
+    async def _note(self, assessed: Classification, done: Finished) -> str | None:
+        """Where to look instead, after a NotFound or an empty list in a namespace."""
+        if done.failure is Failure.NOT_FOUND:
+            return await self.lookup.where(assessed.resource, assessed.name, assessed.namespace)
+        if done.ok and _EMPTY.search(done.output):
+            return await self.lookup.missing_namespace(assessed.namespace)
+        return None
+
+    async def cluster_context(self) -> ClusterContext:
+        """The context and namespaces, read once per task for the model's system prompt."""
+        return await self.lookup.context()
 
     async def propose(
         self, name: str, args: dict[str, Any], *, thread_id: str, step_id: str

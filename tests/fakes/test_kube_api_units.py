@@ -94,6 +94,18 @@ def test_field_selectors() -> None:
         field_matcher("nonsense")(obj)
 
 
+def obj_with_phase() -> dict[str, object]:
+    return {"metadata": {"name": "x"}, "status": {"phase": "Pending"}}
+
+
+def test_field_selectors_accept_only_the_fields_the_real_server_indexes() -> None:
+    assert field_matcher("status.phase!=Running,metadata.name=x", "Pod")(obj_with_phase())
+    with pytest.raises(ApiError, match=r"field label not supported: spec\.replicas"):
+        field_matcher("spec.replicas=1", "Pod")
+    with pytest.raises(ApiError, match=r'"status\.phase" is not a known field selector'):
+        field_matcher("status.phase=Running", "Deployment")
+
+
 def _field(number: int, payload: bytes) -> bytes:
     return bytes([number << 3 | 2, len(payload)]) + payload
 

@@ -17,6 +17,7 @@ from binks.errors import ClusterError, CommandRefused
 from binks.tools.models import (
     ChangeResult,
     Classification,
+    ClusterContext,
     DryRun,
     ProposedChange,
     ReconcileOutcome,
@@ -122,12 +123,19 @@ class FakeToolbox:
     """Names of deployments whose changes fail (the API server says no)."""
     crash_after_mutation: int = 0
     """This many executions raise ClusterError after changing the state (a crash mid-step)."""
+    context_reads: int = 0
+    """How often the graph asked for the cluster context (once per task)."""
     reconcile_says: ReconcileOutcome | None = None
     """Force reconcile's answer; ``None`` compares the state with the change."""
 
     def specs(self) -> list[dict[str, Any]]:
         """The four tool schemas."""
         return SPECS
+
+    async def cluster_context(self) -> ClusterContext:
+        """The namespaces that hold deployments, in a context called ``fake``."""
+        self.context_reads += 1
+        return ClusterContext(context="fake", namespaces=sorted({ns for ns, _ in self.deployments}))
 
     def assess(self, name: str, args: dict[str, Any]) -> Classification:
         """Classify by verb; refuse shell syntax and identity flags."""

@@ -105,7 +105,7 @@ def _view(call: Call, kind: Kind, objects: list[Obj], rv: str, single: bool) -> 
 def list_objects(state: ServerState, call: Call, kind: Kind) -> list[Obj]:
     """Objects matching the namespace and the label and field selectors."""
     labels = label_matcher(call.query.get("labelSelector"))
-    fields = field_matcher(call.query.get("fieldSelector"))
+    fields = field_matcher(call.query.get("fieldSelector"), kind.kind)
     return state.cluster.list(kind, call.info.namespace, lambda o: labels(o) and fields(o))
 
 

@@ -119,8 +119,57 @@ def _field(obj: Obj, path: str) -> str:
     return str(node).lower() if isinstance(node, bool) else str(node)
 
 
-def field_matcher(selector: str | None) -> Matcher:
-    """Parse a field selector (``metadata.name=x,status.phase!=Running``)."""
+#: Fields the real API server accepts in field selectors, per kind (metadata.* for all).
+SELECTABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "Pod": (
+        "spec.nodeName",
+        "spec.restartPolicy",
+        "spec.schedulerName",
+        "spec.serviceAccountName",
+        "spec.hostNetwork",
+        "status.phase",
+        "status.podIP",
+        "status.podIPs",
+        "status.nominatedNodeName",
+    ),
+    "Event": (
+        "involvedObject.kind",
+        "involvedObject.namespace",
+        "involvedObject.name",
+        "involvedObject.uid",
+        "involvedObject.apiVersion",
+        "involvedObject.resourceVersion",
+        "involvedObject.fieldPath",
+        "reason",
+        "reportingComponent",
+        "source",
+        "type",
+    ),
+    "Secret": ("type",),
+    "Namespace": ("status.phase",),
+    "Node": ("spec.unschedulable",),
+    "ReplicaSet": ("status.replicas",),
+    "Job": ("status.successful",),
+    "Service": ("spec.clusterIP", "spec.type"),
+}
+#: Kinds whose unsupported fields get core/v1's message; the others get the generic one.
+_CORE_MESSAGE = frozenset({"Pod", "Event", "Secret", "Namespace", "Node", "Service"})
+
+
+def _check_selectable(path: str, kind: str) -> None:
+    if path in ("metadata.name", "metadata.namespace") or path in SELECTABLE_FIELDS.get(kind, ()):
+        return
+    if kind in _CORE_MESSAGE:
+        raise ApiError(400, f"field label not supported: {path}")
+    raise ApiError(400, f'"{path}" is not a known field selector: only "metadata.name", "metadata.namespace"')
+
+
+def field_matcher(selector: str | None, kind: str | None = None) -> Matcher:
+    """Parse a field selector (``metadata.name=x,status.phase!=Running``).
+
+    With ``kind`` (``Pod``), only the fields the real API server supports for that kind are
+    accepted, with its error message for the others.
+    """
     if not selector:
         return lambda _obj: True
     checks: list[Callable[[Obj], bool]] = []
@@ -129,5 +178,7 @@ def field_matcher(selector: str | None) -> Matcher:
         if not eq:
             raise ApiError(400, f"invalid selector: '{selector}'; can't understand '{term}'")
         path, op, value = eq.groups()
+        if kind is not None:
+            _check_selectable(path, kind)
         checks.append(_field_check(path, value, negate=op == "!="))
     return lambda obj: all(check(obj) for check in checks)

@@ -67,7 +67,7 @@ async def stream(state: ServerState, call: Call, kind: Kind, begin: int | None) 
     unsubscribe = state.store.subscribe(notify)
     epoch = state.store.epoch
     labels = label_matcher(call.query.get("labelSelector"))
-    fields = field_matcher(call.query.get("fieldSelector"))
+    fields = field_matcher(call.query.get("fieldSelector"), kind.kind)
     namespace = call.info.namespace
     timeout = float(call.query.get("timeoutSeconds") or 1800)
     deadline = time.monotonic() + min(timeout, 3600)
