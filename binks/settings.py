@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=_aliases("OPENAI_API_KEY"), description="Key for that endpoint."
     )
+    stream_with_tools: bool = Field(
+        True,
+        validation_alias=_aliases("STREAM_WITH_TOOLS"),
+        description="Stream model answers while tools are bound; false for backends that break tool calls.",
+    )
     model_timeout_s: float = Field(
         300.0,
         gt=0,

@@ -8,10 +8,13 @@ does it support tools. :func:`as_model_error` turns whatever a backend raises in
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import httpx
-from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import BaseMessage
+from langchain_core.runnables import Runnable
 from pydantic import BaseModel
 
 from binks.errors import ConfigError, ModelError
@@ -50,6 +53,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
             timeout=settings.model_timeout_s,
             max_retries=0,
             temperature=0,
+            disable_streaming=_streaming(settings),
         )
         return model
     from langchain_ollama import ChatOllama
@@ -59,7 +63,32 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         model=settings.ollama_model,
         temperature=0,
         client_kwargs={"timeout": settings.model_timeout_s},
+        disable_streaming=_streaming(settings),
     )
+
+
+def bind_agent_tools(
+    model: BaseChatModel, specs: Sequence[dict[str, Any]], settings: Settings
+) -> Runnable[LanguageModelInput, BaseMessage]:
+    """The model with the tools bound, as the agent calls it.
+
+    With ``BINKS_STREAM_WITH_TOOLS=false`` the request itself asks for no streaming:
+    ChatOllama streams over HTTP even when LangChain does not, unless told ``stream=False``.
+    """
+    bound = model.bind_tools(list(specs))
+    if not settings.stream_with_tools and model._llm_type == "chat-ollama":
+        return bound.bind(stream=False)
+    return bound
+
+
+def _streaming(settings: Settings) -> bool | Literal["tool_calling"]:
+    """``disable_streaming`` for the settings: off while tools are bound, when asked to be.
+
+    Some backends (llama.cpp's server in some versions, proxies) drop or garble tool calls
+    in streamed answers; with ``BINKS_STREAM_WITH_TOOLS=false`` the agent's calls, which
+    always bind tools, are made without streaming (no token events, whole answers).
+    """
+    return False if settings.stream_with_tools else "tool_calling"
 
 
 def model_url(settings: Settings) -> str:

@@ -3,10 +3,13 @@
 No auto-approval by default. A ``verb:namespace`` rule in ``BINKS_AUTO_APPROVE`` lets a
 step through only when its verb and namespace match exactly, its dry-run succeeded, it is
 not destructive and its namespace is not protected; a plan is auto-approved only when
-every step is.
+every step is. Destructive steps in protected namespaces are not even asked about:
+:func:`protected_refusal` refuses them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from binks.graph.plan import Plan, Step
 from binks.settings import Settings
@@ -31,3 +34,32 @@ def auto_approval(plan: Plan, settings: Settings) -> list[str] | None:
     if not rules or any(rule is None for rule in rules):
         return None
     return [rule for rule in rules if rule is not None]
+
+
+def protected_refusal(
+    verb: str, risk: str, namespaces: Iterable[str | None], settings: Settings
+) -> str | None:
+    """Why a destructive step in a protected namespace is refused outright, or ``None``.
+
+    Ordinary changes there still go to a person (and are never auto-approved); a
+    destructive one (delete a namespace, a PVC or by selector, drain, scale to zero, ...)
+    is refused before anyone is asked, because one tired "yes" must not be able to break
+    the cluster's own machinery. ``*`` (all namespaces) includes the protected ones.
+    """
+    if risk != "destructive":
+        return None
+    protected = settings.all_protected_namespaces
+    named = {namespace for namespace in namespaces if namespace}
+    hit = sorted(named & protected)
+    if "*" in named:
+        where = f"every namespace, including the protected ones ({', '.join(sorted(protected))})"
+    elif hit:
+        where = f"the protected namespace {', '.join(hit)}"
+    else:
+        return None
+    return (
+        f"refused by policy: `{verb}` is destructive and acts on {where}. Binks never runs"
+        " destructive steps in protected namespaces (kube-system, kube-public, kube-node-lease and"
+        " BINKS_PROTECTED_NAMESPACES), whatever the approval. Do not retry it: tell the person,"
+        " who can do it outside Binks if it is really needed"
+    )

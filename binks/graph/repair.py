@@ -29,6 +29,9 @@ _ARG_KEYS = ("arguments", "args", "parameters", "params", "input", "tool_input",
 _TAGGED = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL | re.IGNORECASE)
 _FENCED = re.compile(r"```[a-zA-Z0-9_-]*\s*\n?(.*?)```", re.DOTALL)
 
+KUBECTL_TOOL = "run_kubectl"
+_GENERIC_WORDS = frozenset({"get", "run", "check", "status", "agent", "tool", "list", "show"})
+
 REPAIRED_CALLS_KEY = "binks_repaired_calls"
 """Response-metadata key on an answer whose tool calls were parsed from its text."""
 
@@ -50,6 +53,12 @@ class ToolSchemas:
         for spec in specs:
             function = spec.get("function", spec)
             self.schemas[str(function["name"])] = dict(function.get("parameters") or {"type": "object"})
+        # Per tool, the words of its name no other tool has (generic verbs left out).
+        words = {tool: set(tool.split("_")) - _GENERIC_WORDS for tool in self.schemas}
+        self._own_words = {
+            tool: own.difference(*(other for name, other in words.items() if name != tool))
+            for tool, own in words.items()
+        }
 
     @property
     def names(self) -> list[str]:
@@ -57,19 +66,39 @@ class ToolSchemas:
         return list(self.schemas)
 
     def validate(self, name: str, args: dict[str, Any]) -> tuple[str, list[str]]:
-        """The real tool name for ``name`` and the argument errors (empty when valid)."""
+        """The real tool name for ``name`` and the argument errors (empty when valid).
+
+        An invented name is mapped only when exactly one real tool is near it (by spelling,
+        or by a word no other tool has, like ``kubectl`` in ``kubectl_get``) and the
+        arguments validate against that tool; or when the call carries a ``kubectl ...``
+        command that validates against ``run_kubectl`` (``{"name": "bash", "arguments":
+        {"command": "kubectl get pods"}}``). Anything else is an error listing the tools.
+        """
         if name in self.schemas:
             return name, schema_errors(args, self.schemas[name])
         candidates = self._nearest(name)
         valid = [tool for tool in candidates if not schema_errors(args, self.schemas[tool])]
         if len(candidates) == 1 and len(valid) == 1:
             return valid[0], []
+        if self._kubectl_command(args):
+            return KUBECTL_TOOL, []
         return name, [f"there is no tool {name!r}; the tools are: {', '.join(self.names)}"]
+
+    def _kubectl_command(self, args: dict[str, Any]) -> bool:
+        command = args.get("command")
+        return (
+            KUBECTL_TOOL in self.schemas
+            and isinstance(command, str)
+            and command.strip().startswith("kubectl ")
+            and not schema_errors(args, self.schemas[KUBECTL_TOOL])
+        )
 
     def _nearest(self, name: str) -> list[str]:
         lowered = name.lower().replace("-", "_").replace(" ", "_")
         found = {tool for tool in self.schemas if lowered and (lowered in tool or tool in lowered)}
         found.update(difflib.get_close_matches(lowered, self.names, n=3, cutoff=0.75))
+        words = set(re.split(r"[^a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()))
+        found.update(tool for tool, own in self._own_words.items() if own & words)
         return sorted(found)
 
 

@@ -19,8 +19,10 @@ def after_agent(state: AgentState) -> Literal["read_tools", "respond"]:
     return "respond"
 
 
-def after_read_tools(state: AgentState) -> Literal["propose", "agent"]:
-    """Mutating calls become a plan; otherwise the results go back to the model."""
+def after_read_tools(state: AgentState) -> Literal["propose", "agent", "respond"]:
+    """Mutating calls become a plan; otherwise the results go back to the model (or a stop ends it)."""
+    if state.get("stop_reason"):
+        return "respond"
     return "propose" if get_calls(state) else "agent"
 
 

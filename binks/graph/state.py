@@ -84,6 +84,10 @@ class AgentState(TypedDict, total=False):
     history: list[dict[str, Any]]
     """StepOutcome of every finished plan of this task, for the final answer."""
     feedback: str | None
+    failures: dict[str, dict[str, Any]]
+    """Call key -> CallFailures (binks.graph.repeats): failing calls of this task, for loop detection."""
+    context: str | None
+    """The cluster context line of this task's system prompt (read once per task)."""
     stop_reason: str | None
     final_answer: str
 

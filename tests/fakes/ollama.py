@@ -24,6 +24,8 @@ class FakeOllama:
     )
     replies: list[dict[str, Any]] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    chats: list[dict[str, Any]] = field(default_factory=list)
+    """The bodies of the /api/chat requests (``stream``, ``tools``, ``messages``)."""
     url: str = ""
 
 
@@ -68,6 +70,7 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"error": "not found"})
 
         def _chat(self, body: dict[str, Any]) -> None:
+            fake.chats.append(body)
             if body.get("model") not in fake.models:
                 self._json(404, {"error": f"model '{body.get('model')}' not found, try pulling it first"})
                 return

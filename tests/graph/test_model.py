@@ -9,7 +9,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from binks.errors import ConfigError, ModelError
-from binks.graph.model import as_model_error, check_model, make_chat_model
+from binks.graph.model import as_model_error, bind_agent_tools, check_model, make_chat_model
 from binks.settings import load_settings
 from tests.fakes.ollama import FakeOllama, serve_fake_ollama
 from tests.fakes.toolbox import FakeToolbox
@@ -80,3 +80,18 @@ async def test_chat_with_a_missing_model_maps_to_ollama_pull(tmp_path: Path) -> 
             await model.ainvoke([HumanMessage("hi")])
     error = as_model_error(caught.value, settings)
     assert "`ollama pull missing:1b`" in str(error)
+
+
+@pytest.mark.parametrize(("stream_with_tools", "streamed"), [(True, True), (False, False)])
+async def test_streaming_while_tools_are_bound_can_be_turned_off(
+    tmp_path: Path, stream_with_tools: bool, streamed: bool
+) -> None:
+    reply = {"tool_calls": [{"name": "run_kubectl", "args": {"command": "get pods -n shop"}}]}
+    with serve_fake_ollama(FakeOllama(replies=[reply])) as fake:
+        settings = make_settings(tmp_path, ollama_base_url=fake.url, stream_with_tools=stream_with_tools)
+        bound = bind_agent_tools(make_chat_model(settings), FakeToolbox().specs(), settings)
+        chunks = [chunk async for chunk in bound.astream([HumanMessage("pods?")])]
+    assert fake.chats[0]["stream"] is streamed
+    assert fake.chats[0]["tools"], "the tools are still bound"
+    calls = [call for chunk in chunks if isinstance(chunk, AIMessage) for call in chunk.tool_calls]
+    assert [call["name"] for call in calls] == ["run_kubectl"]

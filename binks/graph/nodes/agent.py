@@ -2,27 +2,34 @@
 
 The model sees a short system prompt, the conversation, and the four tools. Its calls are
 validated against the tool schemas (:mod:`binks.graph.repair`); calls written as text are
-turned into real calls; an invalid or empty answer gets one corrective retry. Backend
-failures raise :class:`ModelError` out of the run, leaving the thread resumable at this node.
+turned into real calls; an invalid or empty answer gets one corrective retry. The system
+prompt carries the task's cluster context (context name, namespaces), read once per task.
+A text answer given while no tool was called in the task is nudged once
+(:mod:`binks.graph.guards`). Backend failures raise :class:`ModelError` out of the run,
+leaving the thread resumable at this node.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 
-from binks.errors import ModelError
+from binks.errors import ClusterError, ModelError
 from binks.graph.deps import GraphDeps, Node
-from binks.graph.model import as_model_error
-from binks.graph.prompts import EMPTY_ANSWER_PROMPT, SYSTEM_PROMPT, corrective_prompt
+from binks.graph.guards import NUDGED_KEY, nudge_for, nudge_text
+from binks.graph.model import as_model_error, bind_agent_tools
+from binks.graph.prompts import EMPTY_ANSWER_PROMPT, corrective_prompt, system_prompt
 from binks.graph.repair import CallCheck, ToolSchemas, check_message, repaired_message
 from binks.graph.state import AgentState
 from binks.settings import Settings
+from binks.tools.models import ClusterContext
+
+MessageT = TypeVar("MessageT", bound=BaseMessage)
 
 FEEDBACK_PREFIX = "feedback-"
 """Ids of messages Binks adds on the person's behalf (a 'respond' decision): not a new task."""
@@ -31,7 +38,7 @@ FEEDBACK_PREFIX = "feedback-"
 def task_key(state: AgentState) -> str | None:
     """Id of the person's latest task message; counters and results belong to it."""
     for message in reversed(state.get("messages") or []):
-        if isinstance(message, HumanMessage) and not (message.id or "").startswith(FEEDBACK_PREFIX):
+        if isinstance(message, HumanMessage) and _is_task(message):
             return message.id
     return None
 
@@ -55,6 +62,8 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
         "outcomes": [],
         "history": [],
         "feedback": None,
+        "failures": {},
+        "context": None,
         "stop_reason": None,
         "final_answer": "",
     }
@@ -63,7 +72,7 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
 def make_agent(deps: GraphDeps) -> Node:
     """The agent node bound to the model and tools in ``deps``."""
     schemas = ToolSchemas(deps.specs)
-    bound = deps.model.bind_tools(list(deps.specs))
+    bound = bind_agent_tools(deps.model, deps.specs, deps.settings)
 
     async def agent(state: AgentState) -> dict[str, Any]:
         update = new_task_reset(state)
@@ -75,8 +84,14 @@ def make_agent(deps: GraphDeps) -> Node:
                 "stop_reason": f"Stopped: the task used all {limit} model turns (BINKS_MAX_STEPS) without"
                 " finishing. Ask again with a narrower task, or raise BINKS_MAX_STEPS.",
             }
-        messages: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT), *state["messages"]]
+        context = None if "run_key" in update else state.get("context")
+        if context is None:
+            context = await _context_line(deps)
+            update["context"] = context
+        messages: list[BaseMessage] = [SystemMessage(system_prompt(context)), *state["messages"]]
         answer, check = await _answer(bound, messages, schemas, deps.settings)
+        if not check.errors and not check.calls:
+            answer, check = await _nudged(bound, messages, answer, check, schemas, deps.settings)
         update["turns"] = turns + 1
         if check.errors:
             text = "; ".join(check.errors)
@@ -90,6 +105,46 @@ def make_agent(deps: GraphDeps) -> Node:
         return update
 
     return agent
+
+
+async def _context_line(deps: GraphDeps) -> str:
+    """The cluster context line for the prompt; a cluster that cannot be read is said so."""
+    try:
+        context = await deps.toolbox.cluster_context()
+    except ClusterError as exc:
+        context = ClusterContext(error=str(exc))
+    return context.line()
+
+
+def task_messages(messages: Sequence[MessageT], key: str | None) -> list[MessageT]:
+    """The messages of the task whose person's message has id ``key`` (all when not found)."""
+    start = next((i for i, m in enumerate(messages) if m.id == key), 0)
+    return list(messages[start:])
+
+
+async def _nudged(
+    bound: Runnable[LanguageModelInput, BaseMessage],
+    messages: list[BaseMessage],
+    answer: AIMessage,
+    check: CallCheck,
+    schemas: ToolSchemas,
+    settings: Settings,
+) -> tuple[AIMessage, CallCheck]:
+    """A text answer given with no tool called in the task is nudged once (see ``guards``)."""
+    key = next((m.id for m in reversed(messages) if isinstance(m, HumanMessage) and _is_task(m)), None)
+    current = task_messages([m for m in messages if not isinstance(m, SystemMessage)], key)
+    task = _text(current[0]) if current and isinstance(current[0], HumanMessage) else ""
+    kind = nudge_for(task, _text(answer), current)
+    if kind is None:
+        return answer, check
+    retry = [*messages, AIMessage(content=_text(answer)), HumanMessage(content=nudge_text(kind))]
+    second, second_check = await _answer(bound, retry, schemas, settings)
+    second.response_metadata = {**second.response_metadata, NUDGED_KEY: kind}
+    return second, second_check
+
+
+def _is_task(message: HumanMessage) -> bool:
+    return not (message.id or "").startswith(FEEDBACK_PREFIX)
 
 
 async def _answer(
@@ -130,7 +185,7 @@ async def ask_model(
     return answer
 
 
-def _text(message: AIMessage) -> str:
+def _text(message: BaseMessage) -> str:
     content = message.content
     if isinstance(content, str):
         return content

@@ -1,6 +1,7 @@
 """propose: the turn's mutating calls become one plan, each step dry-run by the API server.
 
-A step the tools refuse, or whose server-side dry-run fails, never reaches a person:
+A step the tools refuse, whose server-side dry-run fails, or that is destructive in a
+protected namespace (seen from the objects the dry-run touches) never reaches a person:
 the reasons go back to the model (a failed plan counts toward ``max_replans``).
 """
 
@@ -15,6 +16,7 @@ from binks.errors import ClusterError, CommandRefused
 from binks.graph.deps import ConfigNode, GraphDeps, thread_of
 from binks.graph.events import emit
 from binks.graph.plan import Plan, Step, summarize
+from binks.graph.policy import protected_refusal
 from binks.graph.prompts import tool_result_text
 from binks.graph.state import AgentState, get_calls
 from binks.graph.stops import replan_update
@@ -35,7 +37,21 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
             except (CommandRefused, ValueError, ClusterError) as exc:
                 errors[call.step_id] = f"could not prepare the change: {exc}"
                 continue
-            if not change.dry_run.ok:
+            where = [change.namespace, *(obj.namespace for obj in change.dry_run.objects)]
+            refusal = protected_refusal(change.verb, change.risk, where, deps.settings)
+            if refusal:
+                errors[call.step_id] = refusal
+                emit(
+                    "tool_result",
+                    {
+                        "id": call.call_id,
+                        "name": call.name,
+                        "ok": False,
+                        "output": refusal,
+                        "refused_by": "protected_namespace",
+                    },
+                )
+            elif not change.dry_run.ok:
                 errors[call.step_id] = f"the API server rejected the dry-run: {change.dry_run.message}"
             steps.append(Step.from_change(call.step_id, change))
         if errors:

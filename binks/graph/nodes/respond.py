@@ -2,7 +2,8 @@
 
 The model's last text is included, but the list of changes comes from the recorded step
 outcomes and verifications, so the answer cannot claim success for a step that failed or
-never ran. Tool calls left unanswered by a stop are answered here, so the thread's
+never ran. An answer about the cluster given without any tool call says that nothing was
+checked. Tool calls left unanswered by a stop are answered here, so the thread's
 history stays valid for the next task.
 """
 
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from binks.graph.deps import GraphDeps, Node
 from binks.graph.events import emit
-from binks.graph.nodes.agent import task_key
+from binks.graph.guards import UNCHECKED_NOTE, about_cluster, tool_called
+from binks.graph.nodes.agent import task_key, task_messages
 from binks.graph.state import AgentState, get_outcomes
 
 NO_ANSWER = "(The model gave no answer.)"
@@ -24,16 +26,16 @@ def make_respond(_deps: GraphDeps) -> Node:
     """The respond node."""
 
     async def respond(state: AgentState) -> dict[str, Any]:
-        messages = state.get("messages") or []
-        key = task_key(state)
-        start = next((i for i, m in enumerate(messages) if m.id == key), 0)
-        task_messages = messages[start:]
+        current = task_messages(state.get("messages") or [], task_key(state))
         parts: list[str] = []
         stop = state.get("stop_reason")
-        last = task_messages[-1] if task_messages else None
+        last = current[-1] if current else None
         if isinstance(last, AIMessage) and not last.tool_calls and isinstance(last.content, str):
             if last.content.strip() and not stop:
                 parts.append(last.content.strip())
+                task = current[0].content if isinstance(current[0], HumanMessage) else ""
+                if not tool_called(current) and about_cluster(str(task)):
+                    parts.append(UNCHECKED_NOTE)
         if stop:
             parts.append(stop)
         history = get_outcomes(state, "history")
@@ -42,7 +44,7 @@ def make_respond(_deps: GraphDeps) -> Node:
             parts.append(f"Changes in this task (as recorded and verified by Binks):\n{lines}")
         final = "\n\n".join(parts) or NO_ANSWER
         emit("message", {"role": "assistant", "text": final, "final": True})
-        return {"final_answer": final, "messages": _answer_dangling(task_messages)}
+        return {"final_answer": final, "messages": _answer_dangling(current)}
 
     return respond
 
