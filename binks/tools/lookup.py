@@ -54,6 +54,8 @@ class Lookup:
 
     async def where(self, kind: str | None, name: str | None, namespace: str | None) -> str | None:
         """A note saying which namespaces hold a ``kind`` named ``name`` (None: nothing to add)."""
+        if kind == "namespace" and name:
+            return await self.missing_namespace(name)
         if not kind or not name or kind in CLUSTER_SCOPED or "," in kind:
             return None
         try:

@@ -175,6 +175,11 @@ async def test_a_missing_namespace_is_named_with_the_real_ones(toolbox: KubeTool
     )
     every = await toolbox.read("run_kubectl", {"command": "get pods --namespace=all"})
     assert "-A" in every.output
+    namespace = await toolbox.read("run_kubectl", {"command": "describe namespace shopp"})
+    assert (
+        not namespace.ok
+        and "Namespace shopp does not exist; the namespaces are: ai-agents" in namespace.output
+    )
     present = await toolbox.read("run_kubectl", {"command": "get pods -n kube-public"})
     assert "does not exist" not in present.output
 
