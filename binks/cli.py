@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "config",
     "doctor",
     "db",
+    "audit",
     "service",
 )
 
