@@ -200,15 +200,25 @@ def redact_argv(argv: list[str]) -> list[str]:
 
 
 def redact_value(value: Any) -> Any:
-    """A copy of a JSON-like value with Secrets scrubbed and every string redacted."""
+    """A copy of a JSON-like value with Secrets scrubbed and every string redacted.
+
+    String values under keys named like credentials (``password``, ``api_token``) are hidden
+    whatever they look like.
+    """
     return _redact_strings(scrub(copy.deepcopy(value)))
+
+
+_SECRET_KEY = re.compile(r"(?i)(password|passwd|token|secret|credential|private[-_]?key|api[-_]?key)")
 
 
 def _redact_strings(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
     if isinstance(value, dict):
-        return {key: _redact_strings(item) for key, item in value.items()}
+        return {
+            key: MARK if isinstance(item, str) and _SECRET_KEY.search(str(key)) else _redact_strings(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [_redact_strings(item) for item in value]
     return value
