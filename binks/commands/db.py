@@ -18,7 +18,7 @@ def register(subparsers: Any) -> None:
         "without stopping the server. 'prune' deletes old events of finished threads (the server "
         "does it daily, see BINKS_EVENT_RETENTION_DAYS). 'migrate' brings the tables to this "
         "version's schema (the server does it at start).",
-        epilog="example: binks db backup ~/backups/binks-$(date +%%F).db ; binks db prune --days 7 --dry-run",
+        epilog="example: binks db backup ~/backups/binks-$(date +%F).db ; binks db prune --days 7 --dry-run",
     )
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     backup = actions.add_parser("backup", help="copy the database to PATH (mode 0600)")
