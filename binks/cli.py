@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "key",
     "config",
     "doctor",
+    "eval",
     "db",
     "audit",
     "service",
