@@ -32,7 +32,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "key",
     "config",
     "doctor",
+    "eval",
     "db",
+    "audit",
     "service",
 )
 

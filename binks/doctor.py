@@ -115,6 +115,40 @@ def check_database(settings: Settings) -> Iterator[Check]:
         yield Check("database", "ok", str(path))
 
 
+def check_schema(settings: Settings) -> Iterator[Check]:
+    """The database's schema is this Binks' version, or one it migrates at start."""
+    from binks.checkpoints.saver import sqlite_path
+    from binks.checkpoints.schema import SCHEMA_VERSION, newer_message, sqlite_schema_version
+
+    path = sqlite_path(settings)
+    if path is None:
+        yield Check("database schema", "skip", "Postgres: checked and migrated when the server starts")
+        return
+    if not path.is_file():
+        return  # check_database already said it will be created
+    try:
+        found = sqlite_schema_version(path)
+    except sqlite3.Error as exc:
+        yield Check(
+            "database schema", "fail", f"cannot read the schema version: {exc}", "see the database check"
+        )
+        return
+    if found is None:
+        yield Check(
+            "database schema", "ok", f"Binks' tables are created at first start (schema {SCHEMA_VERSION})"
+        )
+    elif found == SCHEMA_VERSION:
+        yield Check("database schema", "ok", f"schema {found} (current)")
+    elif found < SCHEMA_VERSION:
+        yield Check(
+            "database schema",
+            "ok",
+            f"schema {found}; migrates to {SCHEMA_VERSION} at the next server start (or 'binks db migrate')",
+        )
+    else:
+        yield Check("database schema", "fail", newer_message(found), "upgrade Binks (see 'Operating Binks')")
+
+
 def check_cluster(settings: Settings) -> Iterator[Check]:
     """kubectl, the kubeconfig, the API server, RBAC and Binks' namespaces."""
     from binks.tools.locate import find_kubectl
@@ -176,7 +210,12 @@ def check_cluster(settings: Settings) -> Iterator[Check]:
             yield Check(f"namespace {namespace}", "fail", "missing", "kubectl apply -k manifests/core")
 
 
-CHECKS: tuple[Callable[[Settings], Iterator[Check]], ...] = (check_state_dir, check_database, check_cluster)
+CHECKS: tuple[Callable[[Settings], Iterator[Check]], ...] = (
+    check_state_dir,
+    check_database,
+    check_schema,
+    check_cluster,
+)
 
 
 def run_checks(settings: Settings) -> list[Check]:

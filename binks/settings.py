@@ -195,6 +195,12 @@ class Settings(BaseSettings):
         validation_alias=_aliases("DATABASE_URL"),
         description="postgresql://... for Postgres; unset means SQLite in the state dir.",
     )
+    event_retention_days: int = Field(
+        30,
+        ge=0,
+        validation_alias=_aliases("EVENT_RETENTION_DAYS"),
+        description="Events of threads finished and untouched this many days are pruned daily; 0 keeps all.",
+    )
 
     # --- logging ---------------------------------------------------------------------
     log_format: Literal["text", "json"] = Field(

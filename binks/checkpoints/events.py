@@ -126,6 +126,25 @@ class EventLog:
             )
         return int(value or 0)
 
+    async def last_time_of(self, thread_id: str, event: str) -> datetime | None:
+        """When the thread's latest event named ``event`` was written, if it has one."""
+        query = (
+            select(events_table.c.created_at)
+            .where(events_table.c.thread_id == thread_id, events_table.c.event == event)
+            .order_by(events_table.c.seq.desc())
+            .limit(1)
+        )
+        async with self._engine.connect() as connection:
+            found = await connection.scalar(query)
+        if not isinstance(found, datetime):
+            return None
+        return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+    async def row_count(self) -> int:
+        """How many events the log holds, over all threads (for the metrics)."""
+        async with self._engine.connect() as connection:
+            return int(await connection.scalar(select(func.count()).select_from(events_table)) or 0)
+
     async def read_after(self, thread_id: str, after: int, limit: int = REPLAY_PAGE) -> list[StoredEvent]:
         """The thread's events with ``seq > after``, oldest first, at most ``limit``."""
         query = (

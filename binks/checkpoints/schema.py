@@ -1,39 +1,138 @@
-"""Schema versioning for Binks' own tables: one row in ``binks_schema_version``.
+"""Schema versioning for Binks' own tables: one row in ``binks_schema_version``, migrations by step.
 
-Creating tables is idempotent; the version row lets a newer Binks migrate an older
-database and stops an older Binks from writing into a database it does not understand.
+A fresh database gets every table and the current version. An older one is migrated one
+version at a time by the functions in :data:`MIGRATIONS` (``MIGRATIONS[n]`` takes a
+database from version ``n - 1`` to ``n``), all in one transaction: on SQLite it starts with
+``BEGIN IMMEDIATE``, so DDL is transactional and a second process waits instead of
+migrating at the same time. A database written by a newer Binks is refused, so an older
+Binks never writes into tables it does not understand.
+
+Versions: 1 — threads, events, intents, a plain audit table; 2 — the hash-chained audit
+log (old audit rows are carried over into the chain, oldest first).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, Table, insert, select
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Connection, Integer, Table, delete, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from binks.checkpoints import intents, threads
-from binks.checkpoints.db import create_schema, metadata
+from binks.checkpoints import events, intents, threads
+from binks.checkpoints.audit import COLUMNS, DECISION_ACTIONS, audit_table, make_entry
+from binks.checkpoints.auditchain import GENESIS, canonical_json
+from binks.checkpoints.db import metadata
 from binks.errors import ConfigError
 
-_TABLES = (intents.intents_table, threads.threads_table)
+_TABLES = (intents.intents_table, threads.threads_table, events.events_table, audit_table)
 """Imported so their tables are registered on ``metadata`` before it is created."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of Binks' tables this code writes."""
 
 schema_version = Table("binks_schema_version", metadata, Column("version", Integer, nullable=False))
 
 
-async def prepare_database(engine: AsyncEngine) -> int:
-    """Create missing tables and check the schema version; returns the version in use."""
-    await create_schema(engine)
-    async with engine.begin() as connection:
-        found = (await connection.execute(select(schema_version.c.version))).scalars().all()
-        if not found:
-            await connection.execute(insert(schema_version).values(version=SCHEMA_VERSION))
-            return SCHEMA_VERSION
-        version = int(max(found))
-    if version > SCHEMA_VERSION:
-        raise ConfigError(
-            f"the database was written by a newer Binks (schema {version}, this one knows"
-            f" {SCHEMA_VERSION}); upgrade Binks or point BINKS_STATE_DIR elsewhere"
+def _v2_audit_chain(connection: Connection) -> None:
+    """Version 2: the audit table becomes a hash chain; version-1 rows join it in order."""
+    connection.execute(text("ALTER TABLE binks_audit RENAME TO binks_audit_v1"))
+    connection.execute(text("DROP INDEX IF EXISTS ix_binks_audit_thread"))
+    audit_table.create(connection)
+    old = connection.execute(
+        text(
+            "SELECT thread_id, key_id, action, interrupt_id, plan_hash, accepted, detail, created_at"
+            " FROM binks_audit_v1 ORDER BY id"
         )
-    return version
+    ).all()
+    prev = GENESIS
+    for seq, row in enumerate(old, start=1):
+        detail: dict[str, Any] = {"migrated_from_schema": 1}
+        if row.detail:
+            detail["reason"] = row.detail
+        entry = make_entry(
+            seq,
+            prev,
+            {
+                "kind": "decision" if row.action in DECISION_ACTIONS else "action",
+                "thread_id": row.thread_id,
+                "created_at": _utc_text(row.created_at),
+                "key_id": row.key_id,
+                "action": row.action,
+                "interrupt_id": row.interrupt_id,
+                "plan_hash": row.plan_hash,
+                "step_id": None,
+                "outcome": "accepted" if row.accepted else "refused",
+                "detail": canonical_json(detail),
+            },
+        )
+        connection.execute(insert(audit_table).values(**{name: getattr(entry, name) for name in COLUMNS}))
+        prev = entry.hash
+    connection.execute(text("DROP TABLE binks_audit_v1"))
+
+
+def _utc_text(value: object) -> str:
+    stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+Migration = Callable[[Connection], None]
+MIGRATIONS: dict[int, Migration] = {2: _v2_audit_chain}
+"""``MIGRATIONS[n]`` takes the tables from version ``n - 1`` to ``n``."""
+
+
+async def prepare_database(engine: AsyncEngine) -> int:
+    """Create or migrate Binks' tables to :data:`SCHEMA_VERSION`; returns the version found before.
+
+    ``ConfigError`` when the database was written by a newer Binks.
+    """
+    async with engine.begin() as connection:
+        return await connection.run_sync(_prepare)
+
+
+def _prepare(connection: Connection) -> int:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    found = _version(connection)
+    if found is not None and found > SCHEMA_VERSION:
+        raise ConfigError(newer_message(found))
+    if found is not None:
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](connection)
+    metadata.create_all(connection)
+    if found != SCHEMA_VERSION:
+        connection.execute(delete(schema_version))
+        connection.execute(insert(schema_version).values(version=SCHEMA_VERSION))
+    return SCHEMA_VERSION if found is None else found
+
+
+def _version(connection: Connection) -> int | None:
+    if not inspect(connection).has_table(schema_version.name):
+        return None
+    found = connection.execute(select(schema_version.c.version)).scalars().all()
+    return int(max(found)) if found else None
+
+
+def newer_message(found: int) -> str:
+    """What to do about a database from a newer Binks."""
+    return (
+        f"the database was written by a newer Binks (schema {found}, this one knows"
+        f" {SCHEMA_VERSION}); upgrade Binks or point BINKS_STATE_DIR elsewhere"
+    )
+
+
+def sqlite_schema_version(path: Path) -> int | None:
+    """The schema version of a SQLite database, read-only; ``None`` when it has no Binks tables yet."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+        exists = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'binks_schema_version'"
+        ).fetchone()
+        if exists is None:
+            return None
+        row = db.execute("SELECT max(version) FROM binks_schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else None

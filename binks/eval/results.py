@@ -14,7 +14,18 @@ Outcome = Literal["pass", "fail", "error"]
 """``error`` means the task could not be judged (setup failed, verifier missing a tool)."""
 
 
-class TaskResult(BaseModel):
+class RunCounts(BaseModel):
+    """What an agent run did, counted from the run itself (never from the model's claims)."""
+
+    turns: int = 0
+    tool_calls: int = 0
+    repaired_calls: int = 0
+    approvals_asked: int = 0
+    mutations_executed: int = 0
+    tokens: int = 0
+
+
+class TaskResult(RunCounts):
     """One attempt at one task, as written to the results file (one JSON object per line)."""
 
     task: str
@@ -24,12 +35,6 @@ class TaskResult(BaseModel):
     difficulty: str = "unknown"
     model: str = ""
     thread_id: str | None = None
-    turns: int = 0
-    tool_calls: int = 0
-    repaired_calls: int = 0
-    approvals_asked: int = 0
-    mutations_executed: int = 0
-    tokens: int = 0
     seconds: float = 0.0
     answer: str = ""
 

@@ -16,26 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from pydantic import BaseModel
-
-from binks.eval.results import TaskResult
+from binks.eval.results import RunCounts, TaskResult
 from binks.eval.scripts import ScriptResult, run_script
 from binks.eval.tasks import Task
 
 Approvals = Literal["approve", "reject"]
 
 
-class AgentRun(BaseModel):
-    """What one agent run did, counted from the run itself (never from the model's claims)."""
+class AgentRun(RunCounts):
+    """One agent run: its final answer, its thread, its counts, and the error that ended it."""
 
     answer: str
     thread_id: str | None = None
-    turns: int = 0
-    tool_calls: int = 0
-    repaired_calls: int = 0
-    approvals_asked: int = 0
-    mutations_executed: int = 0
-    tokens: int = 0
     error: str | None = None
 
 
@@ -125,13 +117,9 @@ async def run_task(task: Task, agent: Agent, options: RunOptions, attempt: int =
 
 
 def _record_run(result: TaskResult, run: AgentRun) -> None:
+    for name in RunCounts.model_fields:
+        setattr(result, name, getattr(run, name))
     result.thread_id = run.thread_id
-    result.turns = run.turns
-    result.tool_calls = run.tool_calls
-    result.repaired_calls = run.repaired_calls
-    result.approvals_asked = run.approvals_asked
-    result.mutations_executed = run.mutations_executed
-    result.tokens = run.tokens
     result.answer = run.answer[:2000]
 
 

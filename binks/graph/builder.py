@@ -23,6 +23,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
+from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.intents import IntentLog
 from binks.graph import routing
 from binks.graph.deps import GraphDeps
@@ -57,10 +58,19 @@ def build_graph(
     settings: Settings,
     checkpointer: BaseCheckpointSaver[Any],
     intents: IntentLog,
+    audit: AuditLog | None = None,
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
-    """Compile the Binks agent graph with the given model, tools and persistence."""
+    """Compile the Binks agent graph with the given model, tools and persistence.
+
+    With ``audit``, every executed change and every policy approval is appended to it.
+    """
     deps = GraphDeps(
-        model=model, toolbox=toolbox, settings=settings, intents=intents, specs=tuple(toolbox.specs())
+        model=model,
+        toolbox=toolbox,
+        settings=settings,
+        intents=intents,
+        specs=tuple(toolbox.specs()),
+        audit=audit,
     )
     graph = StateGraph(AgentState)
     graph.add_node("agent", make_agent(deps))

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
 
+from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.intents import IntentLog
 from binks.graph.state import AgentState
 from binks.settings import Settings
@@ -17,13 +18,18 @@ from binks.tools.protocol import Toolbox
 
 @dataclass(frozen=True)
 class GraphDeps:
-    """The model, the tools, the settings and the intent log the nodes share."""
+    """The model, the tools, the settings, the intent log and the audit log the nodes share.
+
+    ``audit`` is ``None`` only where no audit is kept (graph tests, evaluations); the server
+    always passes its log, so every executed change is recorded.
+    """
 
     model: BaseChatModel
     toolbox: Toolbox
     settings: Settings
     intents: IntentLog
     specs: tuple[dict[str, Any], ...]
+    audit: AuditLog | None = None
 
 
 class Node(Protocol):

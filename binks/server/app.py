@@ -1,9 +1,11 @@
 """The FastAPI app: :func:`create_app` builds it; its lifespan owns everything stateful.
 
-The lifespan opens the database engine and the checkpointer, builds the graph, marks
-threads whose run died with the last process as ``interrupted`` (they wait for an explicit
-``/resume``), and at shutdown drains running graphs to a checkpoint before closing the
-database. Nothing lives in module globals, so tests and benchmarks can run several apps.
+The lifespan opens the database engine (creating or migrating Binks' tables) and the
+checkpointer, builds the graph with a timed toolbox and the audit log, marks threads whose
+run died with the last process as ``interrupted`` (they wait for an explicit ``/resume``),
+starts event-log retention and the metrics registry, and at shutdown drains running graphs
+to a checkpoint before closing the database. Nothing lives in module globals, so tests and
+benchmarks can run several apps.
 """
 
 from __future__ import annotations
@@ -27,8 +29,12 @@ from binks.graph.builder import build_graph
 from binks.server.auth import KeySource
 from binks.server.checks import make_health_checker
 from binks.server.handlers import install_error_handlers
+from binks.server.housekeeping import retention_task
+from binks.server.instrument import TimedToolbox
 from binks.server.limits import BodyLimit
+from binks.server.metrics import Metrics
 from binks.server.routes import decisions, events, health, invoke, threads
+from binks.server.routes import metrics as metrics_route
 from binks.server.runs import RunManager
 from binks.server.schemas import MAX_BODY_BYTES
 from binks.server.services import Services
@@ -72,6 +78,8 @@ def create_app(
         engine = make_engine(database_url(settings))
         try:
             await prepare_database(engine)
+            metrics = Metrics()
+            audit = AuditLog(engine)
             async with open_checkpointer(settings) as checkpointer:
                 chat = model if model is not None else _default_model(settings)
                 own_tools: KubeToolbox | None = None
@@ -82,10 +90,11 @@ def create_app(
                     tools = own_tools = _default_toolbox(settings)
                 graph = build_graph(
                     model=chat,
-                    toolbox=tools,
+                    toolbox=TimedToolbox(tools, metrics),
                     settings=settings,
                     checkpointer=checkpointer,
                     intents=IntentLog(engine),
+                    audit=audit,
                 )
                 thread_index = ThreadIndex(engine)
                 event_log = EventLog(engine)
@@ -93,9 +102,11 @@ def create_app(
                     graph=graph,
                     threads=thread_index,
                     events=event_log,
-                    audit=AuditLog(engine),
+                    audit=audit,
                     settings=settings,
+                    metrics=metrics,
                 )
+                metrics.watch(subscribers=event_log.subscriber_count, running=runs.running_count)
                 await runs.recover()
                 app.state.services = Services(
                     settings=settings,
@@ -111,10 +122,14 @@ def create_app(
                     toolbox=tools,
                     health=make_health_checker(settings, engine, chat, tools, model_given=model is not None),
                     heartbeat_s=heartbeat_s,
+                    metrics=metrics,
                 )
+                retention = retention_task(engine, settings.event_retention_days)
                 try:
                     yield
                 finally:
+                    if retention is not None:
+                        retention.cancel()
                     await runs.drain()
                     event_log.close_all()
                     if own_tools is not None:
@@ -130,7 +145,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, invoke, threads, decisions, events):
+    for module in (health, invoke, threads, decisions, events, metrics_route):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     if settings.cors_origins:

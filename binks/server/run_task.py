@@ -21,6 +21,7 @@ from binks.checkpoints.threads import ThreadStatus
 from binks.errors import BinksError
 from binks.graph.approval import PendingApproval, pending_approval
 from binks.logs import log_context
+from binks.server.instrument import ModelTimer
 from binks.server.streaming import EventTranslator
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ async def drive(
 
     translator = EventTranslator(emit)
     config = thread_config(run.thread_id)
+    config["callbacks"] = [ModelTimer(manager.metrics)]
     with log_context(thread_id=run.thread_id, run_id=run.run_id):
         try:
             await translator.emit("run_started", {"kind": run.kind, **info})

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -37,8 +38,11 @@ from binks.checkpoints.threads import ThreadIndex
 from binks.errors import ApprovalConflict, BinksError, ThreadBusy
 from binks.graph.approval import PendingApproval, check_decision, pending_approval, resume_command
 from binks.graph.decision import Decision
+from binks.logs import log_context
+from binks.server.metrics import Metrics
 from binks.server.run_task import Run, RunKind, drive, thread_config
 from binks.settings import Settings
+from binks.tools.redact import redact_text
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +78,14 @@ class RunManager:
         events: EventLog,
         audit: AuditLog,
         settings: Settings,
+        metrics: Metrics | None = None,
     ) -> None:
         self.graph = graph
         self.threads = threads
         self.events = events
         self.audit = audit
         self.settings = settings
+        self.metrics = metrics if metrics is not None else Metrics()
         self._locks: dict[str, asyncio.Lock] = {}
         self._active: dict[str, Run] = {}
         self._accepting = True
@@ -186,6 +192,7 @@ class RunManager:
                 await self._audit_decision(thread_id, decision, key_id, accepted=False, detail=str(exc))
                 raise
             await self._audit_decision(thread_id, decision, key_id, accepted=True, detail=decision.reason)
+            await self._time_to_decision(thread_id)
             return await self._launch(
                 thread_id, "decision", resume_command(decision), decision=decision.model_dump(mode="json")
             )
@@ -248,6 +255,7 @@ class RunManager:
     async def _audit_decision(
         self, thread_id: str, decision: Decision, key_id: str, *, accepted: bool, detail: str
     ) -> None:
+        self.metrics.decisions.labels(decision.action, "accepted" if accepted else "refused").inc()
         await self.audit.record(
             thread_id=thread_id,
             key_id=key_id,
@@ -255,8 +263,15 @@ class RunManager:
             interrupt_id=decision.interrupt_id,
             plan_hash=decision.plan_hash,
             accepted=accepted,
-            detail=detail,
+            detail=redact_text(detail),
         )
+
+    async def _time_to_decision(self, thread_id: str) -> None:
+        """Observe the time since the thread's last ``approval_required`` (from the event log)."""
+        asked = await self.events.last_time_of(thread_id, "approval_required")
+        if asked is not None:
+            waited = (datetime.now(UTC) - asked).total_seconds()
+            self.metrics.time_to_decision.observe(max(waited, 0.0))
 
     async def _launch(
         self, thread_id: str, kind: RunKind, graph_input: dict[str, Any] | Command[Any] | None, **info: Any
@@ -269,9 +284,12 @@ class RunManager:
         except BaseException:
             del self._active[thread_id]
             raise
-        run.task = asyncio.get_running_loop().create_task(
-            self._run(run, graph_input, info), name=f"binks-run-{run.run_id}"
-        )
+        # The task copies the context as it is created: every log line of the run, its
+        # settling included, carries the thread and run ids.
+        with log_context(thread_id=thread_id, run_id=run.run_id):
+            run.task = asyncio.get_running_loop().create_task(
+                self._run(run, graph_input, info), name=f"binks-run-{run.run_id}"
+            )
         return run
 
     async def _run(
@@ -286,6 +304,7 @@ class RunManager:
         try:
             finale = await drive(self, run, graph_input, info)
             run.status = finale.status
+            self.metrics.runs.labels(finale.status).inc()
             async with self._lock(run.thread_id):
                 try:
                     await self.threads.set_status(run.thread_id, finale.status, finale.error)

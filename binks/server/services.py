@@ -15,6 +15,7 @@ from binks.checkpoints.events import EventLog
 from binks.checkpoints.threads import ThreadIndex
 from binks.server.auth import KeySource
 from binks.server.health import HealthChecker
+from binks.server.metrics import Metrics
 from binks.server.runs import RunManager
 from binks.settings import Settings
 from binks.tools.protocol import Toolbox
@@ -22,7 +23,7 @@ from binks.tools.protocol import Toolbox
 
 @dataclass
 class Services:
-    """The engine, checkpointer, graph, logs and run manager of one running server."""
+    """The engine, checkpointer, graph, logs, run manager and metrics of one running server."""
 
     settings: Settings
     keys: KeySource
@@ -37,3 +38,4 @@ class Services:
     toolbox: Toolbox
     health: HealthChecker
     heartbeat_s: float
+    metrics: Metrics

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import json
 import re
 from typing import Any
@@ -157,3 +158,67 @@ def redact_output(text: str, parsed: ParsedArgv | None = None) -> str:
             "its output. Use `describe secret NAME` to see the keys and their sizes.\n"
         )
     return redact_text(text)
+
+
+#: Flags whose value may carry a secret however the command is written.
+_SECRET_VALUE_FLAGS = ("--from-literal", "--docker-password", "--patch", "-p")
+
+
+def _flag_value_mark(flag: str, value: str) -> str:
+    if flag == "--from-literal":
+        key, sep, _rest = value.partition("=")
+        return f"{key}={MARK}" if sep else MARK
+    return MARK
+
+
+def redact_argv(argv: list[str]) -> list[str]:
+    """A kubectl argv as it may be written to a log or the audit: literal values hidden.
+
+    ``--from-literal`` values and ``--docker-password`` are always hidden; patch payloads
+    (``-p``/``--patch``) are hidden when the command touches Secrets; every word goes
+    through :func:`redact_text` (tokens, keys, ``password=...``).
+    """
+    touches_secrets = any("secret" in kinds_in(word) for word in argv if not word.startswith("-"))
+    hidden = {"--from-literal", "--docker-password"} | ({"--patch", "-p"} if touches_secrets else set())
+    out: list[str] = []
+    pending: str | None = None
+    for word in argv:
+        if pending is not None:
+            out.append(_flag_value_mark(pending, word))
+            pending = None
+            continue
+        flag, sep, value = word.partition("=")
+        if flag in hidden and flag in _SECRET_VALUE_FLAGS:
+            if sep:
+                out.append(f"{flag}={_flag_value_mark(flag, value)}")
+            else:
+                out.append(word)
+                pending = flag
+            continue
+        out.append(redact_text(word))
+    return out
+
+
+def redact_value(value: Any) -> Any:
+    """A copy of a JSON-like value with Secrets scrubbed and every string redacted.
+
+    String values under keys named like credentials (``password``, ``api_token``) are hidden
+    whatever they look like.
+    """
+    return _redact_strings(scrub(copy.deepcopy(value)))
+
+
+_SECRET_KEY = re.compile(r"(?i)(password|passwd|token|secret|credential|private[-_]?key|api[-_]?key)")
+
+
+def _redact_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {
+            key: MARK if isinstance(item, str) and _SECRET_KEY.search(str(key)) else _redact_strings(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_redact_strings(item) for item in value]
+    return value

@@ -7,7 +7,9 @@ with it. Each script step is one model answer:
 - ``{"tool_calls": [{"name": ..., "args": {...}, "id": optional}]}`` — structured calls;
 - ``{"error": "message"}`` — the backend is unreachable (``ConnectionError``); with
   ``"content"`` too, the error comes mid-stream after those tokens;
-- ``{"sleep": seconds}`` — answer slowly (for timeouts), combined with any of the above.
+- ``{"sleep": seconds}`` — answer slowly (for timeouts), combined with any of the above;
+- ``{"usage": {"input_tokens": n, "output_tokens": m, "total_tokens": n + m}}`` — the token
+  usage the backend reports with the answer (on its last chunk, as Ollama does).
 
 Every call records the messages the model was given in :attr:`received`.
 """
@@ -149,7 +151,10 @@ class ScriptedChatModel(BaseChatModel):
         for chunk in chunks[1:]:
             message = message + chunk.message
         final = AIMessage(
-            content=message.content, tool_calls=getattr(message, "tool_calls", []), id=message.id
+            content=message.content,
+            tool_calls=getattr(message, "tool_calls", []),
+            id=message.id,
+            usage_metadata=getattr(message, "usage_metadata", None),
         )
         return ChatResult(generations=[ChatGeneration(message=final)])
 
@@ -167,5 +172,7 @@ class ScriptedChatModel(BaseChatModel):
             )
             for index, call in enumerate(calls)
         ]
-        if chunks or not content:
-            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=chunks))
+        usage = step.get("usage")
+        if chunks or not content or usage:
+            last = AIMessageChunk(content="", tool_call_chunks=chunks, usage_metadata=usage)
+            yield ChatGenerationChunk(message=last)

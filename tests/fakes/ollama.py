@@ -87,6 +87,8 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 "message": message,
                 "done": True,
                 "done_reason": "stop",
+                "prompt_eval_count": reply.get("prompt_tokens", 100),
+                "eval_count": reply.get("output_tokens", 20),
             }
             self.send_response(200)
             self.send_header("Content-Type", "application/x-ndjson")

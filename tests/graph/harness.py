@@ -15,6 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, Durability
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.db import make_engine, sqlite_url
 from binks.checkpoints.intents import IntentLog
 from binks.checkpoints.saver import open_checkpointer
@@ -41,6 +42,7 @@ class Harness:
     toolbox: Toolbox
     settings: Settings
     intents: IntentLog
+    audit: AuditLog
     thread_id: str = "t1"
     durability: Durability = "sync"
     """What the server uses: the approval is on disk before execute starts."""
@@ -103,12 +105,14 @@ async def open_harness(
     model = ScriptedChatModel.from_script([dict(step) for step in script])
     async with open_database(settings) as engine, open_checkpointer(settings) as saver:
         intents = IntentLog(engine)
+        audit = AuditLog(engine)
         yield Harness(
-            graph=graph_for(model, toolbox, settings, saver, intents),
+            graph=graph_for(model, toolbox, settings, saver, intents, audit),
             model=model,
             toolbox=toolbox,
             settings=settings,
             intents=intents,
+            audit=audit,
         )
 
 
@@ -118,8 +122,11 @@ def graph_for(
     settings: Settings,
     saver: BaseCheckpointSaver[Any],
     intents: IntentLog,
+    audit: AuditLog | None = None,
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
-    return build_graph(model=model, toolbox=toolbox, settings=settings, checkpointer=saver, intents=intents)
+    return build_graph(
+        model=model, toolbox=toolbox, settings=settings, checkpointer=saver, intents=intents, audit=audit
+    )
 
 
 @asynccontextmanager

@@ -43,9 +43,13 @@ async def test_process_killed_after_the_change_resumes_without_repeating_it(tmp_
         record = await h.intents.get("t1", "s1", str(before.values["plan_hash"]))
         assert record is not None and record.result is None, "intent written, result not"
         state = await h.run(None)
+        audited = await h.audit.entries()
     assert toolbox.mutations == [ARGV], "the change ran exactly once"
     assert "executed and verified" in state["final_answer"]
     assert APPLIED_BEFORE in str(state["history"][0]["result"]["output"])
+    assert [(e.kind, e.step_id, e.outcome, e.detail_json().get("reconciled")) for e in audited] == [
+        ("mutation", "s1", "ok", True)
+    ]
 
 
 @pytest.mark.slow

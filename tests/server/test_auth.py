@@ -25,6 +25,7 @@ def test_openapi_lists_every_route_of_the_contract() -> None:
     assert sorted(_routes()) == sorted(
         [
             ("GET", "/health"),
+            ("GET", "/metrics"),
             ("POST", "/invoke"),
             ("POST", "/threads"),
             ("GET", "/threads"),

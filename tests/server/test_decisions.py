@@ -41,7 +41,7 @@ async def _audit(server: Harness, thread_id: str) -> list[tuple[str, bool]]:
         records = await AuditLog(engine).for_thread(thread_id)
     finally:
         await engine.dispose()
-    return [(record.action, record.accepted) for record in records]
+    return [(record.action, record.outcome == "accepted") for record in records if record.kind != "mutation"]
 
 
 def _scales(kube_api: KubeApi) -> list[int]:

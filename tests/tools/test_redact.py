@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import yaml
 
 from binks.tools.argv import parse_argv
 from binks.tools.output import cap_output
-from binks.tools.redact import MARK, redact_output, redact_text
+from binks.tools.redact import MARK, redact_argv, redact_output, redact_text, redact_value
 
 PASSWORD = "hunter2-very-secret"
 B64 = base64.b64encode(PASSWORD.encode()).decode()
@@ -107,3 +108,47 @@ def test_cap_keeps_utf8_whole() -> None:
     capped, cut = cap_output("é" * 2000, 1025)
     assert cut > 0
     capped.encode("utf-8")
+
+
+def test_argv_for_the_audit_hides_literals_and_secret_patches() -> None:
+    argv = [
+        "-n",
+        "shop",
+        "create",
+        "secret",
+        "generic",
+        "db",
+        f"--from-literal=password={PASSWORD}",
+        "--from-literal",
+        f"user={PASSWORD}",
+    ]
+    assert redact_argv(argv) == [
+        "-n",
+        "shop",
+        "create",
+        "secret",
+        "generic",
+        "db",
+        f"--from-literal=password={MARK}",
+        "--from-literal",
+        f"user={MARK}",
+    ]
+    patch = ["patch", "secret/db", "-p", json.dumps({"data": {"password": B64}})]
+    assert redact_argv(patch) == ["patch", "secret/db", "-p", MARK]
+    scale = ["-n", "shop", "scale", "deployment/web", "--replicas=3"]
+    assert redact_argv(scale) == scale
+    deploy_patch = ["patch", "deploy/web", "-p", '{"spec":{"replicas":2}}']
+    assert redact_argv(deploy_patch)[:3] == deploy_patch[:3] and "replicas" in redact_argv(deploy_patch)[3]
+
+
+def test_values_for_the_audit_are_scrubbed_without_touching_the_original() -> None:
+    params: dict[str, Any] = {
+        "task": f"token: {PASSWORD}",
+        "db_password": PASSWORD,
+        "manifest": dict(SECRET),
+        "n": 3,
+    }
+    redacted = redact_value(params)
+    assert PASSWORD not in json.dumps(redacted) and B64 not in json.dumps(redacted)
+    assert redacted["n"] == 3
+    assert params["manifest"]["data"] == {"password": B64}

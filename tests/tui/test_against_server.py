@@ -28,6 +28,7 @@ async def test_start_a_task_see_the_card_approve_and_the_change_is_verified(real
         await pilot.press("a")
         await until(pilot, lambda: "✔ verified" in conversation_text(pilot), "the verification", timeout=20)
         await until(pilot, lambda: "web now runs 3 replicas" in conversation_text(pilot), "the answer")
+        assert "running s1: kubectl -n shop scale deployment/web --replicas=3" in conversation_text(pilot)
     assert server.replicas() == 3
 
 

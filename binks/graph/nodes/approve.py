@@ -18,8 +18,9 @@ from pydantic import ValidationError
 
 from binks.errors import ApprovalConflict
 from binks.graph.approval import PendingApproval, PendingDecision, answering
+from binks.graph.auditing import audit_policy_approval
 from binks.graph.decision import Decision
-from binks.graph.deps import ConfigNode, GraphDeps
+from binks.graph.deps import ConfigNode, GraphDeps, thread_of
 from binks.graph.events import emit
 from binks.graph.plan import Plan
 from binks.graph.policy import auto_approval
@@ -39,6 +40,7 @@ def make_approve(deps: GraphDeps) -> ConfigNode:
         rules = None if state.get("note") else auto_approval(plan, deps.settings)
         if rules is not None:
             decision = Decision(interrupt_id="policy", plan_hash=plan_hash, action="approve")
+            await audit_policy_approval(deps, thread_id=thread_of(config), plan_hash=plan_hash, rules=rules)
             emit(
                 "approval_decided",
                 {"action": "approve", "by": "policy", "rules": rules, "plan_hash": plan_hash},

@@ -13,6 +13,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
+from binks.graph.auditing import audit_change
 from binks.graph.deps import ConfigNode, GraphDeps, thread_of
 from binks.graph.events import emit
 from binks.graph.plan import Plan, Step
@@ -63,6 +64,13 @@ def make_execute(deps: GraphDeps) -> ConfigNode:
         record = await deps.intents.claim(thread_id, key, plan_hash, change_json)
         result: ChangeResult | None = None
         fresh = record is None
+        audit_args: dict[str, Any] = {
+            "thread_id": thread_id,
+            "step_id": step_id,
+            "attempt": attempt,
+            "plan_hash": plan_hash,
+            "change": change,
+        }
         if record is not None and record.result is not None:
             result = ChangeResult.model_validate(record.result)
         elif record is not None:
@@ -70,6 +78,7 @@ def make_execute(deps: GraphDeps) -> ConfigNode:
             if verdict == "applied":
                 result = ChangeResult(ok=True, output=APPLIED_BEFORE)
                 await deps.intents.record_result(thread_id, key, plan_hash, result.model_dump_json())
+                await audit_change(deps, reconciled=True, **audit_args, result=result)
             elif verdict == "unknown":
                 return _ask_again(state, plan, step, calls, outcomes, attempts)
         if result is None:
@@ -77,6 +86,7 @@ def make_execute(deps: GraphDeps) -> ConfigNode:
                 await deps.intents.record_intent(thread_id, key, plan_hash, change_json)
             result = await deps.toolbox.execute(change)
             await deps.intents.record_result(thread_id, key, plan_hash, result.model_dump_json())
+            await audit_change(deps, **audit_args, result=result)
 
         status = "executed" if result.ok else "failed"
         outcomes.append(_outcome(step, calls, status, result=result))

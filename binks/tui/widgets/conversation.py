@@ -118,7 +118,8 @@ class Conversation(VerticalScroll):
         if name == "approval_decided":
             return Entry(decision_line(data))
         if name == "step_started":
-            return Entry(f"… running {text_of(data, 'step_id', 'id')}: {text_of(data, 'command', 'argv')}")
+            what = text_of(data, "description", "command", "argv")
+            return Entry(f"… running {text_of(data, 'step_id', 'id')}: {what}")
         if name == "step_finished":
             ok = data.get("ok", True) is not False
             detail = text_of(data, "output", "message", "error")

@@ -1,0 +1,104 @@
+"""The agent ``binks eval`` measures: the Binks server stack itself, driven in-process.
+
+Each task runs on a thread of a real run manager (graph, checkpointer, event log, thread
+index and audit in the configured database), so a failed task keeps its transcript:
+``binks watch THREAD`` replays it like any other thread. Approvals are answered as the
+task allows, through the same decision check the HTTP API uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage
+
+from binks.eval.runner import AgentRun, Approvals
+from binks.graph.decision import Decision
+from binks.graph.repair import REPAIRED_CALLS_KEY
+from binks.server.app import create_app
+from binks.server.run_task import Run, thread_config
+from binks.server.services import Services
+from binks.settings import Settings
+from binks.tools.protocol import Toolbox
+
+EVAL_KEY_ID = "binks-eval"
+"""Who the audit log says decided: the evaluation runner, not a person."""
+MAX_APPROVALS = 20
+"""A run that keeps asking is stopped: a model in a propose loop fails the task."""
+REJECT_REASON = "The person rejected this change. Do not retry it; explain what you would have done."
+
+
+class ServerAgent:
+    """Runs a task's prompts on one thread of a live run manager."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def run(self, prompts: list[str], *, approvals: Approvals) -> AgentRun:
+        """Run each prompt to completion on one thread, answering approvals with ``approvals``."""
+        runs = self.services.runs
+        run = await runs.start(prompts[0], title=f"eval: {prompts[0][:60]}")
+        thread_id = run.thread_id
+        asked = 0
+        error: str | None = None
+        for index, prompt in enumerate(prompts):
+            if index:
+                run = await runs.message(thread_id, prompt)
+            run, asked_now, error = await self._settle(run, approvals, asked)
+            asked += asked_now
+            if error:
+                break
+        return await self._summary(thread_id, run, asked, error)
+
+    async def _settle(self, run: Run, approvals: Approvals, asked: int) -> tuple[Run, int, str | None]:
+        asked_now = 0
+        while True:
+            await run.done.wait()
+            if run.status != "awaiting_approval" or run.pending is None:
+                error = run.error if run.status != "completed" else None
+                return run, asked_now, error
+            asked_now += 1
+            if asked + asked_now > MAX_APPROVALS:
+                return run, asked_now, f"more than {MAX_APPROVALS} approvals asked; stopped"
+            decision = Decision(
+                interrupt_id=run.pending.interrupt_id,
+                plan_hash=run.pending.plan_hash,
+                action=approvals,
+                reason=REJECT_REASON if approvals == "reject" else "approved by the evaluation runner",
+            )
+            run = await self.services.runs.decide(run.thread_id, decision, EVAL_KEY_ID)
+
+    async def _summary(self, thread_id: str, run: Run, asked: int, error: str | None) -> AgentRun:
+        state = await self.services.graph.aget_state(thread_config(thread_id))
+        values: dict[str, Any] = state.values
+        answers = [message for message in values.get("messages", []) if isinstance(message, AIMessage)]
+        history = values.get("history") or []
+        return AgentRun(
+            answer=str(values.get("final_answer") or run.result or ""),
+            thread_id=thread_id,
+            turns=len(answers),
+            tool_calls=sum(len(message.tool_calls) for message in answers),
+            repaired_calls=sum(
+                int(message.response_metadata.get(REPAIRED_CALLS_KEY, 0)) for message in answers
+            ),
+            approvals_asked=asked,
+            mutations_executed=sum(1 for outcome in history if outcome.get("status") == "executed"),
+            tokens=sum(
+                message.usage_metadata["total_tokens"] for message in answers if message.usage_metadata
+            ),
+            error=error,
+        )
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings, *, model: BaseChatModel | None = None, toolbox: Toolbox | None = None
+) -> AsyncIterator[Services]:
+    """The server's stateful parts (as its lifespan builds them), without HTTP."""
+    app = create_app(settings, model=model, toolbox=toolbox)
+    async with app.router.lifespan_context(app):
+        services: Services = app.state.services
+        yield services

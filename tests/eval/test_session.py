@@ -1,0 +1,122 @@
+"""`binks eval evals/sample` end to end: the real server stack, real kubectl, a scripted model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from binks.cli import main
+from binks.eval.session import EvalRequest, evaluate
+from binks.eval.tasks import load_tasks
+from binks.settings import load_settings
+from tests.fakes.chat_model import ScriptedChatModel
+from tests.fakes.kube_api import KubeApi
+from tests.fakes.ollama import FakeOllama, serve_fake_ollama
+
+SAMPLE = Path(__file__).resolve().parents[2] / "evals" / "sample"
+
+
+def _kubectl(command: str) -> dict[str, Any]:
+    return {"tool_calls": [{"name": "run_kubectl", "args": {"command": command}}]}
+
+
+# What a good model does on each sample task, in the runner's order (tasks sorted by name).
+SCRIPT: list[dict[str, Any]] = [
+    # fix-image: look, then fix the image (approved), then answer
+    _kubectl("kubectl get pods -n eval-fix"),
+    _kubectl("kubectl set image deployment/shop shop=nginx:1.27 -n eval-fix"),
+    {"content": "The image tag was wrong; shop now runs nginx:1.27 and is rolled out."},
+    # list-images: a read, then the answer citing it
+    _kubectl("kubectl get deployment api -n eval-images -o wide"),
+    {"content": "The deployment api runs ghcr.io/example/api:2.4.1."},
+    # reject-namespace-delete: propose the delete (rejected), then accept the no
+    _kubectl("kubectl delete namespace eval-keep"),
+    {"content": "Understood, eval-keep stays."},
+    # scale-deployment: scale (approved), then answer
+    _kubectl("kubectl scale deployment web -n eval-scale --replicas=3"),
+    {"content": "web now has 3 replicas."},
+]
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("BINKS_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("BINKS_VERIFY_TIMEOUT_S", "20")
+    return load_settings(env_file=None)
+
+
+async def test_sample_tasks_pass_with_a_good_model(kube_api: KubeApi, settings: Any, tmp_path: Path) -> None:
+    model = ScriptedChatModel.from_script(SCRIPT)
+    request = EvalRequest(
+        tasks=load_tasks(SAMPLE), kubeconfig=kube_api.kubeconfig, output=tmp_path / "r.jsonl"
+    )
+    results = await evaluate(request, settings, model=model)
+    by_task = {result.task: result for result in results}
+    assert {name: result.outcome for name, result in by_task.items()} == {
+        "fix-image": "pass",
+        "list-images": "pass",
+        "reject-namespace-delete": "pass",
+        "scale-deployment": "pass",
+    }, [result.reasons for result in results]
+    assert model.remaining == 0
+    assert by_task["scale-deployment"].approvals_asked == 1
+    assert by_task["scale-deployment"].mutations_executed == 1
+    assert by_task["reject-namespace-delete"].mutations_executed == 0
+    assert by_task["list-images"].approvals_asked == 0
+    assert by_task["fix-image"].turns == 3 and by_task["fix-image"].tool_calls == 2
+    # every mutation the cluster saw is one that was approved: the two changes, plus setup/cleanup
+    changed = {(r.verb, r.resource, r.namespace) for r in kube_api.mutations() if r.resource == "deployments"}
+    assert ("patch", "deployments", "eval-fix") in changed
+    assert kube_api.get("namespaces", "eval-keep") is None  # the task's own cleanup removed it
+    lines = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert [line["task"] for line in lines] == sorted(by_task)
+    assert all(line["thread_id"] for line in lines)
+
+
+async def test_a_model_that_does_nothing_fails_the_change_tasks(kube_api: KubeApi, settings: Any) -> None:
+    lazy = ScriptedChatModel.from_script([{"content": "You could run kubectl scale to do that."}])
+    request = EvalRequest(tasks=load_tasks(SAMPLE, "scale"), kubeconfig=kube_api.kubeconfig)
+    (result,) = await evaluate(request, settings, model=lazy)
+    assert result.outcome == "fail"
+    assert result.reasons and result.reasons[0].startswith("verifier exited 1")
+    assert result.thread_id is not None
+
+
+def test_cli_refuses_a_production_looking_context(
+    kube_api: KubeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BINKS_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    prod = tmp_path / "prod-kubeconfig"
+    prod.write_text(kube_api.kubeconfig.read_text().replace("binks-test", "home-prod"))
+    assert main(["eval", str(SAMPLE), "--against", str(prod)]) == 2
+    assert "--yes-this-is-a-test-cluster" in capsys.readouterr().err
+    assert kube_api.mutations() == []
+
+
+def test_binks_eval_sample_passes_through_ollama_http(
+    kube_api: KubeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command as a person runs it: ChatOllama over HTTP (to a fake Ollama), real kubectl."""
+    monkeypatch.setenv("BINKS_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("BINKS_VERIFY_TIMEOUT_S", "20")
+    monkeypatch.chdir(tmp_path)
+    with serve_fake_ollama(FakeOllama(replies=[dict(step) for step in SCRIPT])) as ollama:
+        monkeypatch.setenv("OLLAMA_BASE_URL", ollama.url)
+        code = main(["eval", str(SAMPLE), "--against", str(kube_api.kubeconfig), "--json"])
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert code == 0, captured.err
+    assert [(row["task"], row["outcome"]) for row in rows] == [
+        ("fix-image", "pass"),
+        ("list-images", "pass"),
+        ("reject-namespace-delete", "pass"),
+        ("scale-deployment", "pass"),
+    ]
+    assert all(row["tokens"] > 0 for row in rows)
+    (results_file,) = (tmp_path / "eval-results").glob("*.jsonl")
+    assert len(results_file.read_text().splitlines()) == 4
+    assert "results: eval-results/" in captured.err
