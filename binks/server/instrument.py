@@ -23,6 +23,7 @@ from binks.server.metrics import Metrics, label_verb
 from binks.tools.models import (
     ChangeResult,
     Classification,
+    ClusterContext,
     ProposedChange,
     ReconcileOutcome,
     ToolResult,
@@ -60,6 +61,10 @@ class TimedToolbox:
     def assess(self, name: str, args: dict[str, Any]) -> Classification:
         """Classify with the inner toolbox (not timed: no I/O)."""
         return self.inner.assess(name, args)
+
+    async def cluster_context(self) -> ClusterContext:
+        """The context and namespaces for the prompt, timed (once per task)."""
+        return await self._timed("cluster_context", None, "read", self.inner.cluster_context())
 
     async def read(self, name: str, args: dict[str, Any]) -> ToolResult:
         """A read, timed."""

@@ -77,7 +77,8 @@ async def test_sample_tasks_pass_with_a_good_model(kube_api: KubeApi, settings: 
 
 
 async def test_a_model_that_does_nothing_fails_the_change_tasks(kube_api: KubeApi, settings: Any) -> None:
-    lazy = ScriptedChatModel.from_script([{"content": "You could run kubectl scale to do that."}])
+    # Two answers: Binks nudges a model that explains a command instead of running it, once.
+    lazy = ScriptedChatModel.from_script([{"content": "You could run kubectl scale to do that."}] * 2)
     request = EvalRequest(tasks=load_tasks(SAMPLE, "scale"), kubeconfig=kube_api.kubeconfig)
     (result,) = await evaluate(request, settings, model=lazy)
     assert result.outcome == "fail"

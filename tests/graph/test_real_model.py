@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.intents import IntentLog
 from binks.checkpoints.saver import open_checkpointer
 from binks.graph.model import make_chat_model
@@ -76,10 +77,10 @@ async def live(kube_api: KubeApi, tmp_path: Path) -> AsyncIterator[Live]:
     model = make_chat_model(settings)
     try:
         async with open_database(settings) as engine, open_checkpointer(settings) as saver:
-            intents = IntentLog(engine)
-            graph = graph_for(model, toolbox, settings, saver, intents)  # type: ignore[arg-type]
+            intents, audit = IntentLog(engine), AuditLog(engine)
+            graph = graph_for(model, toolbox, settings, saver, intents, audit)  # type: ignore[arg-type]
             scripted = ScriptedChatModel.from_script([])  # the harness's type; never asked
-            yield Live(Harness(graph, scripted, toolbox, settings, intents), kube_api)
+            yield Live(Harness(graph, scripted, toolbox, settings, intents, audit), kube_api)
     finally:
         toolbox.close()
 
