@@ -208,12 +208,70 @@ def check_cluster(settings: Settings) -> Iterator[Check]:
             yield Check(f"namespace {namespace}", "ok", "exists")
         else:
             yield Check(f"namespace {namespace}", "fail", "missing", "kubectl apply -k manifests/core")
+    yield from _worker_templates(settings)
+
+
+def _worker_templates(settings: Settings) -> Iterator[Check]:
+    """Each worker template renders and passes the API server's dry-run, as a spawn would."""
+    import asyncio
+
+    from binks.tools.toolbox import KubeToolbox
+    from binks.tools.worker_job import available_types
+
+    types = available_types(settings)
+    if not types:
+        yield Check("worker templates", "fail", "none found", "set BINKS_MANIFESTS_DIR or reinstall Binks")
+        return
+    toolbox = KubeToolbox(settings)
+    try:
+        for agent_type in types:
+            args = {"agent_type": agent_type, "task_params": {"doctor": True}}
+            change = asyncio.run(
+                toolbox.propose("spawn_worker_agent", args, thread_id="doctor", step_id="check")
+            )
+            if change.dry_run.ok:
+                yield Check(f"worker {agent_type}", "ok", "renders and passes server-side dry-run")
+            else:
+                yield Check(
+                    f"worker {agent_type}",
+                    "fail",
+                    change.dry_run.message.strip().splitlines()[-1]
+                    if change.dry_run.message.strip()
+                    else "refused",
+                    "kubectl apply -k manifests/agents, and check the rbac for Jobs in ai-agents",
+                )
+    finally:
+        toolbox.close()
+
+
+def check_model(settings: Settings) -> Iterator[Check]:
+    """The model backend answers, has the model, and the model can call tools."""
+    import asyncio
+
+    from binks.graph.model import check_model as probe
+
+    try:
+        status = asyncio.run(probe(settings))
+    except BinksError as exc:
+        yield Check("model", "fail", str(exc), "see the message: start the backend or pull the model")
+        return
+    where = f"{status.backend} {status.version or ''} at {status.base_url}".replace("  ", " ")
+    if status.tools:
+        yield Check("model", "ok", f"{status.model} on {where} supports tools")
+    else:
+        yield Check(
+            "model",
+            "fail",
+            f"{status.model} on {where} does not support tool calls",
+            "choose a tool-capable model, e.g. OLLAMA_MODEL=qwen2.5-coder:7b",
+        )
 
 
 CHECKS: tuple[Callable[[Settings], Iterator[Check]], ...] = (
     check_state_dir,
     check_database,
     check_schema,
+    check_model,
     check_cluster,
 )
 

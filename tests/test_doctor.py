@@ -10,6 +10,7 @@ from binks.cli import main
 from binks.doctor import check_database, check_state_dir
 from binks.settings import load_settings
 from tests.fakes.kube_api import KubeApi
+from tests.fakes.ollama import serve_fake_ollama
 
 
 def _settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -76,10 +77,34 @@ def test_doctor_passes_against_a_reachable_cluster(
 ) -> None:
     _settings(tmp_path, monkeypatch)
     monkeypatch.setenv("KUBECONFIG_PATH", str(kube_api.kubeconfig))
-    assert main(["doctor"]) == 0, capsys.readouterr().out
+    with serve_fake_ollama() as ollama:
+        monkeypatch.setenv("OLLAMA_BASE_URL", ollama.url)
+        code = main(["doctor"])
     out = capsys.readouterr().out
+    assert code == 0, out
+    assert "✓ model: qwen2.5-coder:7b on ollama 0.12.0 at http://127.0.0.1:" in out
     assert "✓ cluster: server v1." in out
     assert "✓ can create jobs.batch: in ai-agents" in out
+    assert "✓ worker deployment-verifier: renders and passes server-side dry-run" in out
+    assert "✓ worker code-reviewer: renders and passes server-side dry-run" in out
+    assert kube_api.mutations() == []
+
+
+def test_doctor_names_an_absent_model_and_a_refused_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], kube_api: KubeApi
+) -> None:
+    _settings(tmp_path, monkeypatch)
+    monkeypatch.setenv("KUBECONFIG_PATH", str(kube_api.kubeconfig))
+    monkeypatch.setenv("OLLAMA_MODEL", "llama-not-pulled:3b")
+    kube_api.deny("create", "jobs", "ai-agents")
+    with serve_fake_ollama() as ollama:
+        monkeypatch.setenv("OLLAMA_BASE_URL", ollama.url)
+        assert main(["doctor", "--json"]) == 1
+    checks = {row["name"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert checks["model"]["status"] == "fail"
+    assert "ollama pull llama-not-pulled:3b" in checks["model"]["detail"]
+    assert checks["worker deployment-verifier"]["status"] == "fail"
+    assert "manifests/agents" in checks["worker deployment-verifier"]["fix"]
 
 
 def test_doctor_names_missing_rbac_and_namespaces(

@@ -121,3 +121,20 @@ def test_binks_eval_sample_passes_through_ollama_http(
     (results_file,) = (tmp_path / "eval-results").glob("*.jsonl")
     assert len(results_file.read_text().splitlines()) == 4
     assert "results: eval-results/" in captured.err
+
+
+async def test_a_public_format_task_runs_unchanged(kube_api: KubeApi, settings: Any) -> None:
+    tasks = load_tasks(Path(__file__).parent / "public_tasks")
+    model = ScriptedChatModel.from_script(
+        [
+            _kubectl("kubectl get deployment web-app -n scale-test"),
+            _kubectl("kubectl scale deployment web-app -n scale-test --replicas=2"),
+            {"content": "web-app now runs 2 replicas (it had 1)."},
+        ]
+    )
+    (result,) = await evaluate(
+        EvalRequest(tasks=tasks, kubeconfig=kube_api.kubeconfig), settings, model=model
+    )
+    assert result.outcome == "pass", result.reasons
+    assert (result.task, result.approvals_asked, result.mutations_executed) == ("scale-up-deployment", 1, 1)
+    assert kube_api.get("namespaces", "scale-test") is None  # its own cleanup ran, inside the guard

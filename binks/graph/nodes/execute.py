@@ -77,16 +77,18 @@ def make_execute(deps: GraphDeps) -> ConfigNode:
             verdict = await deps.toolbox.reconcile(change)
             if verdict == "applied":
                 result = ChangeResult(ok=True, output=APPLIED_BEFORE)
-                await deps.intents.record_result(thread_id, key, plan_hash, result.model_dump_json())
                 await audit_change(deps, reconciled=True, **audit_args, result=result)
+                await deps.intents.record_result(thread_id, key, plan_hash, result.model_dump_json())
             elif verdict == "unknown":
                 return _ask_again(state, plan, step, calls, outcomes, attempts)
         if result is None:
             if not fresh:  # reconciled as not applied: record the new attempt before it runs
                 await deps.intents.record_intent(thread_id, key, plan_hash, change_json)
             result = await deps.toolbox.execute(change)
-            await deps.intents.record_result(thread_id, key, plan_hash, result.model_dump_json())
+            # Audit first: a crash between the two leaves an intent without a result, so the
+            # resumed step is reconciled and audited again (flagged) rather than never audited.
             await audit_change(deps, **audit_args, result=result)
+            await deps.intents.record_result(thread_id, key, plan_hash, result.model_dump_json())
 
         status = "executed" if result.ok else "failed"
         outcomes.append(_outcome(step, calls, status, result=result))

@@ -1,0 +1,2 @@
+#!/bin/bash
+kubectl delete namespace scale-test
