@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage
 
 from binks.eval.runner import AgentRun, Approvals
 from binks.graph.decision import Decision
+from binks.graph.guards import NUDGED_KEY
 from binks.graph.repair import REPAIRED_CALLS_KEY
 from binks.server.app import create_app
 from binks.server.run_task import Run, thread_config
@@ -84,6 +85,7 @@ class ServerAgent:
             repaired_calls=sum(
                 int(message.response_metadata.get(REPAIRED_CALLS_KEY, 0)) for message in answers
             ),
+            nudges=sum(1 for message in answers if message.response_metadata.get(NUDGED_KEY)),
             approvals_asked=asked,
             mutations_executed=sum(1 for outcome in history if outcome.get("status") == "executed"),
             tokens=sum(

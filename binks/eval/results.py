@@ -20,6 +20,7 @@ class RunCounts(BaseModel):
     turns: int = 0
     tool_calls: int = 0
     repaired_calls: int = 0
+    nudges: int = 0
     approvals_asked: int = 0
     mutations_executed: int = 0
     tokens: int = 0

@@ -84,6 +84,7 @@ async def test_a_model_that_does_nothing_fails_the_change_tasks(kube_api: KubeAp
     assert result.outcome == "fail"
     assert result.reasons and result.reasons[0].startswith("verifier exited 1")
     assert result.thread_id is not None
+    assert (result.nudges, result.turns, result.tool_calls) == (1, 1, 0)
 
 
 def test_cli_refuses_a_production_looking_context(
