@@ -7,6 +7,7 @@ the reasons go back to the model (a failed plan counts toward ``max_replans``).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from langchain_core.messages import ToolMessage
@@ -78,6 +79,7 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
         return {
             "plan": plan.model_dump(mode="json"),
             "plan_hash": plan_hash,
+            "plan_id": uuid.uuid4().hex[:16],
             "decision": None,
             "approved": [],
         }
