@@ -3,7 +3,8 @@
 :class:`~tests.fakes.chat_model.ScriptedChatModel` answers in script order, which is
 ambiguous when fifty threads share one model. :class:`PerTaskModel` picks its answer from
 the conversation instead: the task names a deployment (``"... web-17"``), and the number of
-tool results since the task says which turn it is: read it, scale it to 3, then answer. A
+tool results since the task says which turn it is: read it (unless the task says "without
+looking"), scale it to 3, then answer. A
 thread that received another thread's answer would show it in its own events (the
 deployment name), which is what the cross-talk tests look for.
 """
@@ -11,6 +12,7 @@ deployment name), which is what the cross-talk tests look for.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
@@ -21,7 +23,8 @@ _TARGET = re.compile(r"\b(web-\d+)\b")
 
 
 def _turn(command: str) -> dict[str, Any]:
-    return {"tool_calls": [{"name": "run_kubectl", "args": {"command": command}}]}
+    call = {"name": "run_kubectl", "args": {"command": command}, "id": f"call_{uuid.uuid4().hex[:12]}"}
+    return {"tool_calls": [call]}
 
 
 class PerTaskModel(ScriptedChatModel):
@@ -45,9 +48,12 @@ class PerTaskModel(ScriptedChatModel):
         if found is None:
             return {"content": "name a deployment like web-1"}
         target = found.group(1)
+        turns = [f"kubectl -n {self.namespace} get deployment {target}"]
+        if "without looking" in str(messages[asked].content):
+            turns = []
+        if self.change:
+            turns.append(f"kubectl -n {self.namespace} scale deployment/{target} --replicas=3")
         results = sum(isinstance(message, ToolMessage) for message in messages[asked:])
-        if results == 0:
-            return _turn(f"kubectl -n {self.namespace} get deployment {target}")
-        if results == 1 and self.change:
-            return _turn(f"kubectl -n {self.namespace} scale deployment/{target} --replicas=3")
+        if results < len(turns):
+            return _turn(turns[results])
         return {"content": f"{target} is done"}

@@ -57,6 +57,9 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
             steps.append(Step.from_change(call.step_id, change))
         if errors:
             first = next(iter(errors))
+            for call in calls:  # the person sees why no plan came, not only the model
+                reason = errors.get(call.step_id, f"not proposed because step {first} failed")
+                emit("tool_result", {"id": call.call_id, "name": call.name, "ok": False, "output": reason})
             answers = [
                 ToolMessage(
                     content=tool_result_text(

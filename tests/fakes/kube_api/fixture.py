@@ -129,6 +129,10 @@ class KubeApi:
         """
         self.state.log.add_fault(Fault(method, re.compile(path_regex), status, times, delay_s))
 
+    def drop_faults(self, path_regex: str) -> None:
+        """Cancel the pending faults added with exactly this ``path_regex``."""
+        self.state.log.drop_faults(path_regex)
+
     def hold_next(self, method: str, path_regex: str, *, after: bool = False) -> Hold:
         """Hold the next request matching ``method`` and ``path_regex`` until ``Hold.release()``.
 

@@ -106,6 +106,11 @@ class RequestLog:
             if fault.hold is not None:
                 self._holds.append(fault.hold)
 
+    def drop_faults(self, pattern: str) -> None:
+        """Forget the pending faults whose path regex is exactly ``pattern``."""
+        with self._lock:
+            self._faults = [fault for fault in self._faults if fault.path.pattern != pattern]
+
     def take_fault(self, method: str, path: str) -> Fault | None:
         """The first fault matching this request, consuming one of its uses."""
         with self._lock:
