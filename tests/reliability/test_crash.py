@@ -1,7 +1,7 @@
 """Crash: SIGKILL the server at seeded points of execute, restart, resume; each change lands once.
 
 The server runs as a child process with the real tools against the in-memory API server.
-Each round drives four threads (one deployment each) to an approval, then sends the
+Each round drives five threads (one deployment each) to an approval, then sends the
 decisions and holds the cluster requests so that, at the moment of the kill, every thread
 sits at its own point:
 
@@ -14,8 +14,9 @@ sits at its own point:
 
 Half of the rounds kill the whole process group (kubectl too, as a service manager kills
 a unit); the others kill only the server and let orphaned kubectl finish on its own. The
-restarted server is the next round's server; after five kills (twenty kill points) a last
-server resumes the last round. Every thread must end ``completed`` and every deployment
+restarted server is the next round's server; after four kills (twenty kill points) a last
+server resumes the last round. (More threads per process and fewer processes: each start
+costs seconds of imports.) Every thread must end ``completed`` and every deployment
 must have been scaled by exactly one non-dry-run request.
 """
 
@@ -42,8 +43,8 @@ from tests.server.sse import read_events
 pytestmark = pytest.mark.slow
 
 SEED = 20240917
-ROUNDS = 5
-THREADS_PER_ROUND = 4
+ROUNDS = 4
+THREADS_PER_ROUND = 5
 POINTS = ("awaiting_approval", "before_request", "request_held", "applied_unrecorded", "verifying")
 DONE = {"content": "done"}
 
