@@ -16,8 +16,9 @@ Half of the rounds kill the whole process group (kubectl too, as a service manag
 a unit); the others kill only the server and let orphaned kubectl finish on its own. The
 restarted server is the next round's server; after four kills (twenty kill points) a last
 server resumes the last round. (More threads per process and fewer processes: each start
-costs seconds of imports.) Every thread must end ``completed`` and every deployment
-must have been scaled by exactly one non-dry-run request.
+costs seconds of imports.) Every thread must end ``completed``, every deployment
+must have been scaled by exactly one non-dry-run request, and the audit log must hold
+exactly one executed change per thread.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from typing import Any
 import httpx
 import pytest
 
+from binks.checkpoints.audit import AuditLog
+from binks.checkpoints.db import make_engine, sqlite_url
 from tests.fakes.kube_api import KubeApi
 from tests.fakes.kube_api.objects import deployment
 from tests.fakes.kube_api.requestlog import Hold
@@ -109,6 +112,18 @@ async def _wait(condition: Any, what: str, timeout: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await asyncio.sleep(0.01)
+
+
+async def _mutations_audited(state: Path, victims: list[Victim]) -> dict[str, int]:
+    """How many executed changes the audit log holds per thread."""
+    engine = make_engine(sqlite_url(state / "binks.db"))
+    try:
+        log = AuditLog(engine)
+        return {
+            v.thread_id: sum(e.kind == "mutation" for e in await log.for_thread(v.thread_id)) for v in victims
+        }
+    finally:
+        await engine.dispose()
 
 
 async def _wait_group_gone(server: ServerProcess) -> None:
@@ -196,6 +211,8 @@ async def test_kill_at_twenty_points_of_execute_then_every_change_lands_once(
     for victim in everyone:
         assert kube_api.get("deployments", victim.name)["spec"]["replicas"] == 3  # type: ignore[index]
     assert len(everyone) == ROUNDS * THREADS_PER_ROUND
+    audited = await _mutations_audited(state, everyone)
+    assert audited == {victim.thread_id: 1 for victim in everyone}, "each change audited once"
     caught = Counter(victim.point for victim in everyone)
     note(
         f"crash: {ROUNDS} kills ({tally['kills of the process group']} with kubectl), "
