@@ -57,7 +57,7 @@ async def test_ollama_refusing_or_breaking_mid_stream_fails_the_run_readably_and
     with LiveServer(create_app(settings, toolbox=toolbox)) as live:
         headers = {"Authorization": f"Bearer {API_KEY}"}
         async with httpx.AsyncClient(base_url=live.url, headers=headers, timeout=30) as client:
-            thread_id, events = await _run(client, "/threads", task="how is the shop?")
+            thread_id, events = await _run(client, "/threads", task="say hello")
             errors.append(_failed(events, "cannot reach the model server", "ollama serve"))
             resume = f"/threads/{thread_id}/resume"
 
@@ -65,7 +65,7 @@ async def test_ollama_refusing_or_breaking_mid_stream_fails_the_run_readably_and
                 replies=[
                     {"content": "the shop is", "drop": True},
                     {"content": "the shop", "error": "llama runner process has terminated"},
-                    {"content": "the shop is fine"},
+                    {"content": "hello from the model"},
                 ]
             )
             with serve_fake_ollama(fake, port=port):
@@ -76,7 +76,7 @@ async def test_ollama_refusing_or_breaking_mid_stream_fails_the_run_readably_and
                     assert detail["status"] == "failed" and detail["messages"][-1]["role"] == "human"
                 _, events = await _run(client, resume)
     assert events[-1].event == "run_completed", events
-    assert events[-1].data["result"].startswith("the shop is fine")
+    assert events[-1].data["result"].startswith("hello from the model")
     assert toolbox.mutations == [] and toolbox.reads == []
     note(
         f"model faults (Ollama): refused connection, cut stream, error line mid-stream: {len(errors)} "
@@ -89,15 +89,18 @@ async def test_scripted_model_errors_and_garbage_tool_calls_leave_the_thread_res
 ) -> None:
     garbage = {"tool_calls": [{"name": "delete_everything", "args": {"now": True}}]}
     bad_args = {"tool_calls": [{"name": "run_kubectl", "args": {"cmd": 5}}]}
+    # a read before each answer about the cluster: an unchecked answer would be nudged once
+    look = {"tool_calls": [{"name": "run_kubectl", "args": {"command": "kubectl -n shop get deployments"}}]}
     script: list[dict[str, Any]] = [
         {"error": "connection reset by peer"},
         {"content": "the pods are", "error": "stream ended early"},
+        look,
         answer("all pods are fine"),
         garbage,
         bad_args,
-        answer("I will only read"),
+        answer("glad to help"),
         garbage,
-        {"tool_calls": [{"name": "run_kubectl", "args": {"command": "kubectl -n shop get deployments"}}]},
+        look,
         answer("web runs 1 replica"),
     ]
     toolbox = FakeToolbox()
@@ -120,9 +123,9 @@ async def test_scripted_model_errors_and_garbage_tool_calls_leave_the_thread_res
             and "Nothing was run" in events[-1].data["result"]
         )
         stopped += 1
-        _, events = await _run(client, messages, task="then only look")
+        _, events = await _run(client, messages, task="thanks, that is all")
         assert events[-1].event == "run_completed", events
-        assert events[-1].data["result"].startswith("I will only read")
+        assert events[-1].data["result"].startswith("glad to help")
         _, events = await _run(client, messages, task="look at web")
         results = [e for e in events if e.event == "tool_result"]
         assert events[-1].event == "run_completed" and results and results[-1].data["ok"] is True
