@@ -3,7 +3,9 @@
 If the process dies between the two, the next attempt finds an intent without a result
 and must not run the step blindly: it asks the cluster whether the change landed
 (``Toolbox.reconcile``) or puts the step back to the person. Records are keyed by
-thread, step id and plan hash, so an approval of a different plan never matches.
+thread, step key and plan hash; the graph's step key names the proposed plan too
+(``binks.graph.state.intent_key``), so neither a different plan nor an earlier identical
+one ever matches.
 
 On SQLite the statements go straight to the pooled ``aiosqlite`` connection: SQLAlchemy's
 async adapter costs ≈ 9 thread hops per statement (≈ 3 ms on a busy 2-core machine), which

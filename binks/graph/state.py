@@ -73,6 +73,9 @@ class AgentState(TypedDict, total=False):
     """PendingCall: the mutating calls of this turn, by step id."""
     plan: dict[str, Any] | None
     plan_hash: str | None
+    plan_id: str | None
+    """A fresh id per proposed plan, part of the intent key: the records of an earlier,
+    identical plan in the thread (same steps, same hash) never stand in for this one."""
     note: str | None
     """Shown with the approval: why the plan is asked again (an uncertain step)."""
     decision: dict[str, Any] | None
@@ -121,6 +124,11 @@ def next_step_id(state: AgentState) -> str | None:
     return next((step_id for step_id in state.get("approved") or [] if step_id not in done), None)
 
 
-def intent_key(step_id: str, attempt: int) -> str:
-    """The step id under which execute records intents: a re-approved attempt gets its own."""
-    return step_id if attempt <= 1 else f"{step_id}#{attempt}"
+def intent_key(step_id: str, attempt: int, plan_id: str | None = None) -> str:
+    """The key under which execute records a step's intent and result.
+
+    Each proposed plan (``plan_id``) and each re-approved attempt of an uncertain step gets
+    its own key; a crash and resume keep the plan id, so they find the earlier record.
+    """
+    key = step_id if attempt <= 1 else f"{step_id}#{attempt}"
+    return f"{plan_id}/{key}" if plan_id else key

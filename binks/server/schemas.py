@@ -18,6 +18,8 @@ from binks.checkpoints.threads import ThreadStatus
 MAX_TASK_CHARS = 8000
 #: Largest request body the server reads, in bytes (enforced before parsing).
 MAX_BODY_BYTES = 256 * 1024
+#: Largest offset or sequence number a query takes (SQLite's INTEGER range; beyond it, 500s).
+MAX_COUNTER = 2**63 - 1
 
 
 class _Body(BaseModel):

@@ -19,6 +19,7 @@ from kubernetes import config as k8s_config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 
 from binks.errors import ClusterError, ConfigError
 from binks.settings import Settings
@@ -83,6 +84,12 @@ class KubeClient:
             failure, message = explain(str(exc.body or exc.reason or ""), self.settings, exc.status)
             raise KubeApiError(f"{action}: {message}", failure, exc.status) from exc
         except (Urllib3Error, OSError) as exc:
+            if _read_timed_out(exc):  # connected, asked, no answer: slow, not unreachable
+                raise KubeApiError(
+                    f"{action}: the API server did not answer within {kwargs['_request_timeout']:g} s "
+                    "(BINKS_KUBECTL_TIMEOUT_S): it may be overloaded; try again, or raise the timeout",
+                    Failure.TIMEOUT,
+                ) from exc
             failure, message = explain(f"Unable to connect to the server: {exc}", self.settings)
             raise KubeApiError(f"{action}: {message}", failure) from exc
 
@@ -110,3 +117,9 @@ class KubeClient:
         if self._api is not None:
             self._api.close()  # type: ignore[no-untyped-call]
             self._api = None
+
+
+def _read_timed_out(exc: BaseException) -> bool:
+    """True when the request reached the API server but its answer did not come in time."""
+    reason = exc.reason if isinstance(exc, MaxRetryError) else exc
+    return isinstance(reason, ReadTimeoutError)

@@ -1,7 +1,10 @@
 """A tiny fake Ollama HTTP server on a loopback port: /api/version, /api/tags, /api/show, /api/chat.
 
 Enough for the capability check and for ChatOllama to get one scripted chat answer
-(NDJSON when streaming), so tests exercise the real HTTP client code paths.
+(NDJSON when streaming), so tests exercise the real HTTP client code paths. A reply may
+also fail the way a real server does mid-answer: ``{"content": "part", "error": "msg"}``
+streams the content, then Ollama's error line; ``{"content": "part", "drop": true}``
+streams the content and closes the connection without finishing.
 """
 
 from __future__ import annotations
@@ -81,6 +84,9 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                     {"function": {"name": call["name"], "arguments": call.get("args", {})}}
                     for call in reply["tool_calls"]
                 ]
+            if reply.get("error") is not None or reply.get("drop"):
+                self._broken(body["model"], reply)
+                return
             final = {
                 "model": body["model"],
                 "created_at": "2026-01-01T00:00:00Z",
@@ -95,14 +101,35 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(json.dumps(final).encode() + b"\n")
 
+        def _broken(self, model: str, reply: dict[str, Any]) -> None:
+            """Stream part of an answer chunked, then an error line or a cut connection."""
+            self.protocol_version = "HTTP/1.1"  # chunked: a cut is then visible as one
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-ndjson")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            lines = [
+                {"model": model, "message": {"role": "assistant", "content": word + " "}, "done": False}
+                for word in str(reply.get("content", "")).split()
+            ]
+            if reply.get("error") is not None:
+                lines.append({"error": reply["error"]})
+            for line in lines:
+                data = json.dumps(line).encode() + b"\n"
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
+            if not reply.get("drop"):
+                self.wfile.write(b"0\r\n\r\n")
+            self.close_connection = True
+
     return Handler
 
 
 @contextmanager
-def serve_fake_ollama(fake: FakeOllama | None = None) -> Iterator[FakeOllama]:
-    """Run the fake on a free loopback port for the duration of the block."""
+def serve_fake_ollama(fake: FakeOllama | None = None, port: int = 0) -> Iterator[FakeOllama]:
+    """Run the fake on loopback (``port``, or a free one) for the duration of the block."""
     fake = fake or FakeOllama()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(fake))
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -10,6 +10,7 @@ import pytest
 
 from binks.errors import ClusterError
 from binks.graph.nodes.execute import APPLIED_BEFORE
+from binks.graph.state import intent_key
 from tests.fakes.toolbox import FakeToolbox
 from tests.graph.crash_worker import SCALE, FileToolbox
 from tests.graph.harness import open_harness
@@ -40,7 +41,8 @@ async def test_process_killed_after_the_change_resumes_without_repeating_it(tmp_
     async with open_harness(tmp_path, [{"content": "Scaled web to 3."}], toolbox) as h:
         before = await h.graph.aget_state(h.config)
         assert before.next == ("execute",)
-        record = await h.intents.get("t1", "s1", str(before.values["plan_hash"]))
+        key = intent_key("s1", 1, before.values["plan_id"])
+        record = await h.intents.get("t1", key, str(before.values["plan_hash"]))
         assert record is not None and record.result is None, "intent written, result not"
         state = await h.run(None)
         audited = await h.audit.entries()
@@ -124,7 +126,24 @@ async def test_unknown_outcome_reapproved_runs_under_a_new_intent(tmp_path: Path
         await h.run(None)
         again = await h.pending()
         state = await h.decide("approve")
-        record = await h.intents.get("t1", "s1#2", again.plan_hash)
+        plan_id = (await h.graph.aget_state(h.config)).values["plan_id"]
+        record = await h.intents.get("t1", intent_key("s1", 2, plan_id), again.plan_hash)
         assert record is not None and record.result is not None
     assert toolbox.mutations == [ARGV, ARGV], "the person explicitly approved running it again"
+    assert "executed and verified" in state["final_answer"]
+
+
+async def test_the_same_change_approved_again_later_in_the_thread_runs_again(tmp_path: Path) -> None:
+    # A record of an earlier approval of an identical plan must not stand in for a new one:
+    # the person scaled web back down by hand and asked again, or fixed RBAC and retried.
+    toolbox = FakeToolbox(fail_execute={"web"})
+    script = [{"tool_calls": [SCALE]}, {"content": "It failed."}, {"tool_calls": [SCALE]}, {"content": "Ok."}]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        await h.ask("scale web to 3")
+        first = await h.decide("approve")
+        assert "FAILED" in first["final_answer"] and toolbox.mutations == []
+        toolbox.fail_execute.clear()  # the cause is fixed
+        await h.ask("try again")
+        state = await h.decide("approve")
+    assert toolbox.mutations == [ARGV], "the second approval ran the change"
     assert "executed and verified" in state["final_answer"]

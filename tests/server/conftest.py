@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
 from binks.server.app import create_app
@@ -70,7 +71,7 @@ def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
 
     Without a toolbox the server gets a :class:`GatedToolbox`; with ``kube_api=`` it makes
     its own ``KubeToolbox`` against that fake cluster, as ``binks serve`` does (``real_tools``:
-    against whatever cluster the settings name).
+    against whatever cluster the settings name). ``model`` replaces the scripted model.
     """
     servers: list[LiveServer] = []
 
@@ -82,6 +83,7 @@ def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
         heartbeat_s: float = 15.0,
         kube_api: KubeApi | None = None,
         real_tools: bool = False,
+        model: BaseChatModel | None = None,
         **overrides: Any,
     ) -> Harness:
         if kube_api is not None:
@@ -89,9 +91,8 @@ def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
         settings = make_settings(state_dir or tmp_path / "state", **overrides)
         if toolbox is None and kube_api is None and not real_tools:
             toolbox = GatedToolbox()
-        app = create_app(
-            settings, model=ScriptedChatModel.from_script(script), toolbox=toolbox, heartbeat_s=heartbeat_s
-        )
+        chat = model if model is not None else ScriptedChatModel.from_script(script)
+        app = create_app(settings, model=chat, toolbox=toolbox, heartbeat_s=heartbeat_s)
         live = LiveServer(app).__enter__()
         servers.append(live)
         services: Services = app.state.services

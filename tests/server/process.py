@@ -17,12 +17,24 @@ from tests.server.conftest import API_KEY
 
 
 class ServerProcess:
-    """Start with :meth:`start`; stop with :meth:`terminate` (graceful) or :meth:`kill` (crash)."""
+    """Start with :meth:`start`; stop with :meth:`terminate` (graceful) or :meth:`kill` (crash).
 
-    def __init__(self, state_dir: Path, script: list[dict[str, Any]], kubeconfig: Path | None = None) -> None:
+    The server leads a process group of its own, so :meth:`kill` can take its kubectl
+    children down with it (``group=True``, as a service manager kills a unit's cgroup) or
+    leave them running as orphans (a plain crash).
+    """
+
+    def __init__(
+        self,
+        state_dir: Path,
+        script: list[dict[str, Any]],
+        kubeconfig: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.state_dir = state_dir
         self.script = script
         self.kubeconfig = kubeconfig
+        self.env = env or {}
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
@@ -34,9 +46,11 @@ class ServerProcess:
         argv += ["--script", str(script_file)]
         if self.kubeconfig is not None:
             argv += ["--kubeconfig", str(self.kubeconfig)]
-        env = {**os.environ, "BINKS_API_KEY": API_KEY}
-        log = (self.state_dir / "server.log").open("a")
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+        env = {**os.environ, **self.env, "BINKS_API_KEY": API_KEY}
+        with (self.state_dir / "server.log").open("a") as log:
+            self.proc = subprocess.Popen(
+                argv, stdout=subprocess.PIPE, stderr=log, text=True, env=env, start_new_session=True
+            )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line.startswith("PORT "):
@@ -61,10 +75,36 @@ class ServerProcess:
         path = self.state_dir / "server.log"
         return path.read_text() if path.exists() else ""
 
-    def kill(self) -> None:
+    def kill(self, *, group: bool = False) -> None:
+        """SIGKILL the server; with ``group`` its kubectl children too."""
         assert self.proc is not None
-        self.proc.kill()
+        if group:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        else:
+            self.proc.kill()
         self.proc.wait(30)
+
+    def group_alive(self) -> bool:
+        """True while any process of the server's group (the server, orphaned kubectl) runs.
+
+        Zombies do not count: an orphan's new parent may be slow to reap it (or never do).
+        """
+        assert self.proc is not None
+        proc_fs = Path("/proc")
+        if not proc_fs.is_dir():
+            try:
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                return False
+            return True
+        for stat in proc_fs.glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # the process ended while we looked
+            if int(fields[2]) == self.proc.pid and fields[0] != "Z":
+                return True
+        return False
 
     def terminate(self, timeout: float = 60) -> int:
         assert self.proc is not None
@@ -75,3 +115,5 @@ class ServerProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(30)
+        if self.proc is not None and self.group_alive():
+            os.killpg(self.proc.pid, signal.SIGKILL)

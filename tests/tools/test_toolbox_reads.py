@@ -115,6 +115,11 @@ async def test_slow_api_times_out(kube_api: KubeApi, manifests_dir: Path) -> Non
     kube_api.fail_next("GET", r"/api/v1/nodes$", 0, times=5, delay_s=3)
     with pytest.raises(ClusterError, match=r"did not finish within 1 s|timed out"):
         await box.read("run_kubectl", {"command": "get nodes"})
+    # the API client's reads say the same: slow, not unreachable (that would send you hunting
+    # for network trouble)
+    with pytest.raises(ClusterError, match=r"did not answer within 1 s") as slow:
+        await box.read("get_cluster_status", {})
+    assert "unreachable" not in str(slow.value)
 
 
 async def test_cluster_status_explains_not_ready_pods(toolbox: KubeToolbox, kube_api: KubeApi) -> None:

@@ -56,7 +56,7 @@ def make_execute(deps: GraphDeps) -> ConfigNode:
         thread_id = thread_of(config)
         attempts = dict(state.get("attempts") or {})
         attempt = attempts.get(step_id, 1)
-        key = intent_key(step_id, attempt)
+        key = intent_key(step_id, attempt, state.get("plan_id"))
         change = step.to_change()
         emit("step_started", {"step_id": step_id, "description": step.describe(), "attempt": attempt})
 

@@ -7,6 +7,7 @@ the reasons go back to the model (a failed plan counts toward ``max_replans``).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from langchain_core.messages import ToolMessage
@@ -56,6 +57,9 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
             steps.append(Step.from_change(call.step_id, change))
         if errors:
             first = next(iter(errors))
+            for call in calls:  # the person sees why no plan came, not only the model
+                reason = errors.get(call.step_id, f"not proposed because step {first} failed")
+                emit("tool_result", {"id": call.call_id, "name": call.name, "ok": False, "output": reason})
             answers = [
                 ToolMessage(
                     content=tool_result_text(
@@ -78,6 +82,7 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
         return {
             "plan": plan.model_dump(mode="json"),
             "plan_hash": plan_hash,
+            "plan_id": uuid.uuid4().hex[:16],
             "decision": None,
             "approved": [],
         }

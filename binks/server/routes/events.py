@@ -23,7 +23,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from binks.server.deps import ServicesDep, ThreadIdPath, require_key
 from binks.server.runs import DRAIN_GRACE_S
-from binks.server.schemas import ErrorBody
+from binks.server.schemas import MAX_COUNTER, ErrorBody
 from binks.server.services import Services
 
 router = APIRouter(
@@ -66,9 +66,12 @@ async def _stream(
 async def thread_events(
     thread_id: ThreadIdPath,
     services: ServicesDep,
-    after: Annotated[int | None, Query(ge=0, description="send events with a larger seq")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_COUNTER, description="send events with a larger seq")
+    ] = None,
     last_event_id: Annotated[
-        int | None, Header(alias="Last-Event-ID", ge=0, description="set by reconnecting clients")
+        int | None,
+        Header(alias="Last-Event-ID", ge=0, le=MAX_COUNTER, description="set by reconnecting clients"),
     ] = None,
 ) -> EventSourceResponse:
     """Replay the thread's events after ``Last-Event-ID`` (or ``?after``), then follow live."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from binks import __version__
@@ -11,7 +13,11 @@ from binks.server.schemas import HealthOut
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model_exclude_none=True)
+#: The key is optional here: FastAPI lists the two key schemes, ``{}`` adds "or none".
+OPTIONAL_KEY: dict[str, Any] = {"security": [{}]}
+
+
+@router.get("/health", response_model_exclude_none=True, openapi_extra=OPTIONAL_KEY)
 async def health(services: ServicesDep, key: OptionalKeyDep) -> HealthOut:
     """Status and version; with a valid key also the checkpointer, model and cluster checks.
 

@@ -11,6 +11,7 @@ from binks.checkpoints.threads import ThreadRecord, ThreadStatus
 from binks.server.deps import KeyIdDep, RunsDep, ServicesDep, ThreadIdPath, require_key
 from binks.server.run_task import Run, pending_out, thread_config
 from binks.server.schemas import (
+    MAX_COUNTER,
     CancelResult,
     ErrorBody,
     MessageOut,
@@ -66,7 +67,7 @@ async def start_thread(body: StartThreadRequest, runs: RunsDep) -> RunAccepted:
 async def list_threads(
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_COUNTER)] = 0,
     status: Annotated[ThreadStatus | None, Query()] = None,
 ) -> ThreadPage:
     """Threads, most recently active first, a page at a time."""

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
@@ -19,7 +19,7 @@ from tests.fakes.kube_api import discovery, openapi, watch
 from tests.fakes.kube_api.errors import ApiError, page_not_found
 from tests.fakes.kube_api.handlers import Call, Reply, dispatch
 from tests.fakes.kube_api.paths import RequestInfo, parse
-from tests.fakes.kube_api.requestlog import MUTATING_VERBS, RequestRecord
+from tests.fakes.kube_api.requestlog import MUTATING_VERBS, Fault, RequestRecord
 from tests.fakes.kube_api.state import ServerState
 
 Obj = dict[str, Any]
@@ -103,16 +103,8 @@ def _record(state: ServerState, request: Request, info: RequestInfo, status: int
 def build_app(state: ServerState) -> Starlette:
     """The fake API server for one :class:`ServerState`."""
 
-    async def handle(request: Request) -> Response:
-        path = request.url.path
+    async def _handle(request: Request, path: str, info: RequestInfo, fault: Fault | None) -> Response:
         query = dict(request.query_params)
-        info = parse(path, request.method, query.get("watch") in ("true", "1"))
-        # kubectl never sends a bearer token over plain HTTP, so only a wrong token is refused
-        sent = request.headers.get("authorization")
-        if sent is not None and sent != f"Bearer {state.token}" and path not in _PUBLIC:
-            _record(state, request, info, 401)
-            return _json(ApiError(401, "Unauthorized").status(), 401)
-        fault = state.log.take_fault(request.method, path)
         if fault is not None:
             if fault.delay_s:
                 await asyncio.sleep(fault.delay_s)
@@ -126,10 +118,14 @@ def build_app(state: ServerState) -> Starlette:
             response = _non_resource(state, path)
             _record(state, request, info, response.status_code)
             return response
+        try:
+            body = await request.body()
+        except ClientDisconnect:  # the client gave up (killed, timed out) before sending it all
+            return Response(status_code=499)
         call = Call(
             info=info,
             query=query,
-            body=await request.body(),
+            body=body,
             content_type=request.headers.get("content-type", "application/json"),
             accept=request.headers.get("accept", "application/json"),
             user_agent=request.headers.get("user-agent", ""),
@@ -151,6 +147,30 @@ def build_app(state: ServerState) -> Starlette:
             return _json(exc.status(), exc.code)
         _record(state, request, info, reply.status)
         return _reply(reply)
+
+    async def handle(request: Request) -> Response:
+        path = request.url.path
+        query = dict(request.query_params)
+        info = parse(path, request.method, query.get("watch") in ("true", "1"))
+        # kubectl never sends a bearer token over plain HTTP, so only a wrong token is refused
+        sent = request.headers.get("authorization")
+        if sent is not None and sent != f"Bearer {state.token}" and path not in _PUBLIC:
+            _record(state, request, info, 401)
+            return _json(ApiError(401, "Unauthorized").status(), 401)
+        fault = state.log.take_fault(request.method, path)
+        hold = fault.hold if fault is not None else None
+        if hold is None:
+            return await _handle(request, path, info, fault)
+        try:
+            if not hold.after:
+                await request.body()  # received in full: it is carried out even if the client dies
+                await hold.wait()
+            response = await _handle(request, path, info, fault)
+            if hold.after:
+                await hold.wait()
+            return response
+        finally:
+            hold.finished.set()
 
     return Starlette(
         routes=[Route("/{path:path}", handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import yaml
 
 from tests.fakes.kube_api.kinds import KINDS, Kind
-from tests.fakes.kube_api.requestlog import Fault, RequestRecord
+from tests.fakes.kube_api.requestlog import Fault, Hold, RequestRecord
 from tests.fakes.kube_api.server import ServerThread
 from tests.fakes.kube_api.state import ServerState
 
@@ -128,6 +128,20 @@ class KubeApi:
         ``method`` may be ``*``; the answer comes after ``delay_s``; ``status=0`` only delays.
         """
         self.state.log.add_fault(Fault(method, re.compile(path_regex), status, times, delay_s))
+
+    def drop_faults(self, path_regex: str) -> None:
+        """Cancel the pending faults added with exactly this ``path_regex``."""
+        self.state.log.drop_faults(path_regex)
+
+    def hold_next(self, method: str, path_regex: str, *, after: bool = False) -> Hold:
+        """Hold the next request matching ``method`` and ``path_regex`` until ``Hold.release()``.
+
+        ``after=True`` lets the server carry the request out first and holds only its answer
+        (the change happened; the client does not know yet). :meth:`reset` releases holds.
+        """
+        hold = Hold(after=after)
+        self.state.log.add_fault(Fault(method, re.compile(path_regex), 0, 1, 0.0, hold))
+        return hold
 
     def reset(self) -> None:
         """Back to the default seed, no test controls, empty request log."""

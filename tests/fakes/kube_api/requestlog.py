@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MUTATING_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 
@@ -27,6 +28,33 @@ class RequestRecord:
 
 
 @dataclass
+class Hold:
+    """Keep one request waiting until the test releases it (crash tests kill clients meanwhile).
+
+    ``after=False`` holds the request before the server acts on it; ``after=True`` lets the
+    server act (and log the request) and holds only the response. ``reached`` is set when
+    the request is being held, ``finished`` once the server is done with it.
+    """
+
+    after: bool = False
+    reached: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        """Let the request go on."""
+        self.released.set()
+
+    async def wait(self, limit_s: float = 120.0) -> None:
+        """Called by the server: mark the request held, then wait (polling) for the release."""
+        self.reached.set()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit_s
+        while not self.released.is_set() and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+
+
+@dataclass
 class Fault:
     """Answer the next ``times`` requests matching method and path with ``status``."""
 
@@ -35,6 +63,7 @@ class Fault:
     status: int
     times: int
     delay_s: float
+    hold: Hold | None = None
 
 
 class RequestLog:
@@ -44,11 +73,15 @@ class RequestLog:
         self._lock = threading.Lock()
         self._records: list[RequestRecord] = []
         self._faults: list[Fault] = []
+        self._holds: list[Hold] = []
 
     def clear(self) -> None:
-        """Forget the log and every pending fault."""
+        """Forget the log and every pending fault; release every held request."""
         with self._lock:
             self._records.clear()
+            for hold in self._holds:
+                hold.release()
+            self._holds.clear()
             self._faults.clear()
 
     def clear_records(self) -> None:
@@ -70,6 +103,13 @@ class RequestLog:
         """Queue a fault."""
         with self._lock:
             self._faults.append(fault)
+            if fault.hold is not None:
+                self._holds.append(fault.hold)
+
+    def drop_faults(self, pattern: str) -> None:
+        """Forget the pending faults whose path regex is exactly ``pattern``."""
+        with self._lock:
+            self._faults = [fault for fault in self._faults if fault.path.pattern != pattern]
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         """The first fault matching this request, consuming one of its uses."""
