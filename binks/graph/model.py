@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import httpx
+from langchain_core import exceptions as lc_exceptions
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable
@@ -19,6 +20,10 @@ from pydantic import BaseModel
 
 from binks.errors import ConfigError, ModelError
 from binks.settings import Settings
+
+# LangChain's own wrappers of backend failures (langchain-openai raises these).
+_LC_TIMEOUT: type[BaseException] = getattr(lc_exceptions, "ModelTimeoutError", TimeoutError)
+_LC_CONNECTION: type[BaseException] = getattr(lc_exceptions, "ModelConnectionError", ConnectionError)
 
 
 class ModelStatus(BaseModel):
@@ -54,6 +59,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
             max_retries=0,
             temperature=0,
             disable_streaming=_streaming(settings),
+            stream_usage=True,  # token counts also when answers stream (metrics, binks eval)
         )
         return model
     from langchain_ollama import ChatOllama
@@ -75,7 +81,12 @@ def bind_agent_tools(
     With ``BINKS_STREAM_WITH_TOOLS=false`` the request itself asks for no streaming:
     ChatOllama streams over HTTP even when LangChain does not, unless told ``stream=False``.
     """
-    bound = model.bind_tools(list(specs))
+    if settings.model_backend == "openai":
+        # llama.cpp's OpenAI-compatible servers leave the tools out of the prompt unless the
+        # request names a tool_choice.
+        bound = model.bind_tools(list(specs), tool_choice="auto")
+    else:
+        bound = model.bind_tools(list(specs))
     if not settings.stream_with_tools and model._llm_type == "chat-ollama":
         return bound.bind(stream=False)
     return bound
@@ -173,16 +184,18 @@ def as_model_error(exc: BaseException, settings: Settings) -> ModelError:
     url, name = model_url(settings), settings.ollama_model
     if isinstance(exc, ModelError):
         return exc
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+    if isinstance(exc, TimeoutError | httpx.TimeoutException | _LC_TIMEOUT):
         return ModelError(
             f"the model did not answer within {settings.model_timeout_s:g} s; raise"
             " BINKS_MODEL_TIMEOUT_S or use a smaller model. The thread can be resumed"
         )
-    if isinstance(exc, httpx.ConnectError | ConnectionError):
-        return ModelError(
-            f"cannot reach the model server at {url} ({exc}); start it (`ollama serve`) or fix"
-            " OLLAMA_BASE_URL, then resume the thread"
+    if isinstance(exc, httpx.ConnectError | ConnectionError | _LC_CONNECTION):
+        fix = (
+            "start it or fix BINKS_OPENAI_BASE_URL"
+            if settings.model_backend == "openai"
+            else "start it (`ollama serve`) or fix OLLAMA_BASE_URL"
         )
+        return ModelError(f"cannot reach the model server at {url} ({exc}); {fix}, then resume the thread")
     status = _status_code(exc)
     if status == 404:
         return ModelError(f"the model {name!r} is not available at {url}; run `ollama pull {name}`")

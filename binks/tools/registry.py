@@ -85,12 +85,17 @@ DESCRIPTIONS: dict[ToolName, str] = {
 }
 
 
+_SCHEMA_NOISE = {"title", "maxLength"}
+"""Left out of what the model sees: titles get echoed as values, and a long ``maxLength``
+becomes a grammar llama.cpp's servers refuse. The argument models still enforce both."""
+
+
 def _clean_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """Drop pydantic's titles: noise in the prompt that models sometimes echo as values."""
+    """The argument schema as the model sees it, without keys that only cause trouble there."""
     schema = {key: value for key, value in schema.items() if key != "title"}
     if "properties" in schema:
         schema["properties"] = {
-            name: {key: value for key, value in prop.items() if key != "title"}
+            name: {key: value for key, value in prop.items() if key not in _SCHEMA_NOISE}
             for name, prop in schema["properties"].items()
         }
     else:

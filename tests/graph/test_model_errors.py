@@ -52,3 +52,38 @@ async def test_one_empty_answer_is_retried(tmp_path: Path) -> None:
         state = await h.ask("hello")
         assert state["final_answer"] == "hi"
         assert state["turns"] == 1
+
+
+def test_langchain_connection_errors_name_the_openai_setting() -> None:
+    from langchain_core.exceptions import ModelConnectionError, ModelTimeoutError
+
+    from binks.graph.model import as_model_error
+    from binks.settings import load_settings
+
+    openai = load_settings(env_file=None, model_backend="openai", openai_base_url="http://127.0.0.1:9/v1")
+    error = as_model_error(ModelConnectionError("connection refused"), openai)
+    assert "BINKS_OPENAI_BASE_URL" in str(error) and "ollama" not in str(error)
+    assert "BINKS_MODEL_TIMEOUT_S" in str(as_model_error(ModelTimeoutError("slow"), openai))
+    ollama = load_settings(env_file=None)
+    assert "OLLAMA_BASE_URL" in str(as_model_error(ConnectionRefusedError("refused"), ollama))
+
+
+def test_openai_backend_binds_tools_with_tool_choice_auto() -> None:
+
+    from binks.graph.model import bind_agent_tools
+    from binks.settings import load_settings
+    from binks.tools.registry import tool_specs
+    from tests.fakes.chat_model import ScriptedChatModel
+
+    seen: dict[str, Any] = {}
+
+    class Recording(ScriptedChatModel):
+        def bind_tools(self, tools: Any, *, tool_choice: str | None = None, **kwargs: Any) -> Any:
+            seen["tool_choice"] = tool_choice
+            return super().bind_tools(tools, tool_choice=tool_choice, **kwargs)
+
+    model = Recording.from_script([])
+    bind_agent_tools(model, tool_specs(), load_settings(env_file=None, model_backend="openai"))
+    assert seen["tool_choice"] == "auto"
+    bind_agent_tools(model, tool_specs(), load_settings(env_file=None))
+    assert seen["tool_choice"] is None
