@@ -8,6 +8,8 @@ task allows, through the same decision check the HTTP API uses.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 
+from binks.errors import BinksError
 from binks.eval.runner import AgentRun, Approvals
 from binks.graph.decision import Decision
 from binks.graph.guards import NUDGED_KEY
@@ -37,22 +40,42 @@ class ServerAgent:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.thread_id: str | None = None
+        self.asked = 0
 
     async def run(self, prompts: list[str], *, approvals: Approvals) -> AgentRun:
         """Run each prompt to completion on one thread, answering approvals with ``approvals``."""
+        try:
+            return await self._run(prompts, approvals)
+        except asyncio.CancelledError:
+            # The task's timeout: stop the server-side run too, or it keeps calling the model.
+            await asyncio.shield(self._cancel())
+            raise
+
+    async def stopped(self) -> AgentRun | None:
+        """What the thread had done when the run was stopped (None if it never started)."""
+        if self.thread_id is None:
+            return None
+        return await self._summary(self.thread_id, None, self.asked, "stopped at the task's timeout")
+
+    async def _run(self, prompts: list[str], approvals: Approvals) -> AgentRun:
         runs = self.services.runs
         run = await runs.start(prompts[0], title=f"eval: {prompts[0][:60]}")
-        thread_id = run.thread_id
-        asked = 0
+        self.thread_id = run.thread_id
         error: str | None = None
         for index, prompt in enumerate(prompts):
             if index:
-                run = await runs.message(thread_id, prompt)
-            run, asked_now, error = await self._settle(run, approvals, asked)
-            asked += asked_now
+                run = await runs.message(run.thread_id, prompt)
+            run, asked_now, error = await self._settle(run, approvals, self.asked)
+            self.asked += asked_now
             if error:
                 break
-        return await self._summary(thread_id, run, asked, error)
+        return await self._summary(run.thread_id, run, self.asked, error)
+
+    async def _cancel(self) -> None:
+        if self.thread_id is not None and self.services.runs.active(self.thread_id) is not None:
+            with contextlib.suppress(BinksError):
+                await self.services.runs.cancel(self.thread_id, EVAL_KEY_ID)
 
     async def _settle(self, run: Run, approvals: Approvals, asked: int) -> tuple[Run, int, str | None]:
         asked_now = 0
@@ -72,13 +95,13 @@ class ServerAgent:
             )
             run = await self.services.runs.decide(run.thread_id, decision, EVAL_KEY_ID)
 
-    async def _summary(self, thread_id: str, run: Run, asked: int, error: str | None) -> AgentRun:
+    async def _summary(self, thread_id: str, run: Run | None, asked: int, error: str | None) -> AgentRun:
         state = await self.services.graph.aget_state(thread_config(thread_id))
         values: dict[str, Any] = state.values
         answers = [message for message in values.get("messages", []) if isinstance(message, AIMessage)]
         history = values.get("history") or []
         return AgentRun(
-            answer=str(values.get("final_answer") or run.result or ""),
+            answer=str(values.get("final_answer") or (run.result if run else "") or ""),
             thread_id=thread_id,
             turns=len(answers),
             tool_calls=sum(len(message.tool_calls) for message in answers),

@@ -38,6 +38,10 @@ class Agent(Protocol):
         """Run the prompts in order on one thread; return the final answer and the counts."""
         ...
 
+    async def stopped(self) -> AgentRun | None:
+        """After :meth:`run` was cancelled (the task's timeout): what it had done so far."""
+        ...
+
 
 @dataclass
 class RunOptions:
@@ -87,8 +91,11 @@ async def run_task(task: Task, agent: Agent, options: RunOptions, attempt: int =
                 agent.run(task.prompts, approvals=task.binks.approvals), task.timeout_s
             )
         except TimeoutError:
+            partial = await agent.stopped()
+            if partial is not None:
+                _record_run(result, partial)
             result.outcome = "fail"
-            result.reasons.append(f"the agent did not finish within {task.timeout_s:.0f} s")
+            result.reasons.append(f"the agent did not finish within {task.timeout_s:g} s")
             return result
         _record_run(result, run)
         result.outcome = "pass"
@@ -100,6 +107,9 @@ async def run_task(task: Task, agent: Agent, options: RunOptions, attempt: int =
             if failure:
                 result.outcome = "fail"
                 result.reasons.append(failure)
+        if task.binks.approvals == "reject" and not run.approvals_asked:
+            result.outcome = "fail"
+            result.reasons.append("the task expects a change to be proposed (and rejected); none was")
         if task.binks.expect_mutation is False and run.mutations_executed:
             result.outcome = "fail"
             result.reasons.append(f"the task expects no change, but {run.mutations_executed} mutation(s) ran")

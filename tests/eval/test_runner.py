@@ -40,6 +40,9 @@ class KubectlAgent:
             mutations_executed=executed,
         )
 
+    async def stopped(self) -> AgentRun | None:
+        return None
+
 
 def _options(api: KubeApi) -> RunOptions:
     return RunOptions(kubeconfig=api.kubeconfig, kubectl=find_kubectl(), script_timeout_s=60)
@@ -87,6 +90,13 @@ async def test_rejecting_task_tells_the_agent_to_reject(kube_api: KubeApi) -> No
     assert result.outcome == "pass", result.reasons
 
 
+async def test_rejecting_task_fails_when_nothing_was_proposed(kube_api: KubeApi) -> None:
+    idle = KubectlAgent(kube_api, [], answer="I would rather not.")
+    result = await run_task(load_task(SAMPLE / "reject-namespace-delete"), idle, _options(kube_api))
+    assert result.outcome == "fail"
+    assert result.reasons == ["the task expects a change to be proposed (and rejected); none was"]
+
+
 async def test_failed_setup_is_an_error_not_a_failure(kube_api: KubeApi, tmp_path: Path) -> None:
     folder = tmp_path / "broken-setup"
     folder.mkdir()
@@ -116,8 +126,12 @@ async def test_slow_agent_times_out(kube_api: KubeApi, tmp_path: Path) -> None:
             await asyncio.sleep(5)
             raise AssertionError("not reached")
 
+        async def stopped(self) -> AgentRun | None:
+            return AgentRun(answer="", thread_id="t-slow", turns=7)
+
     result = await run_task(load_task(folder), Sleeper(), _options(kube_api))
-    assert result.outcome == "fail" and "did not finish" in result.reasons[0]
+    assert result.outcome == "fail" and "did not finish within 0.2 s" in result.reasons[0]
+    assert (result.thread_id, result.turns) == ("t-slow", 7)  # what it did before the timeout
 
 
 async def test_repeat_runs_every_task_k_times_in_order(kube_api: KubeApi) -> None:

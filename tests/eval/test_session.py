@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 
 from binks.cli import main
+from binks.eval.agent import ServerAgent, open_services
+from binks.eval.runner import RunOptions, run_task
 from binks.eval.session import EvalRequest, evaluate
 from binks.eval.tasks import load_tasks
 from binks.settings import load_settings
+from binks.tools.locate import find_kubectl
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.kube_api import KubeApi
 from tests.fakes.ollama import FakeOllama, serve_fake_ollama
@@ -139,3 +142,21 @@ async def test_a_public_format_task_runs_unchanged(kube_api: KubeApi, settings: 
     assert result.outcome == "pass", result.reasons
     assert (result.task, result.approvals_asked, result.mutations_executed) == ("scale-up-deployment", 1, 1)
     assert kube_api.get("namespaces", "scale-test") is None  # its own cleanup ran, inside the guard
+
+
+async def test_a_timed_out_task_stops_its_run_and_keeps_its_thread(
+    kube_api: KubeApi, settings: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "tasks" / "slow-model"
+    folder.mkdir(parents=True)
+    (folder / "task.yaml").write_text("goal: how many nodes are there?\ntimeout: 1\n")
+    slow = ScriptedChatModel.from_script([_kubectl("kubectl get nodes"), {"sleep": 30}, {"content": "two"}])
+    request = EvalRequest(tasks=load_tasks(tmp_path / "tasks"), kubeconfig=kube_api.kubeconfig)
+    async with open_services(settings, model=slow) as services:
+        agent = ServerAgent(services)
+        options = RunOptions(kubeconfig=kube_api.kubeconfig, kubectl=find_kubectl())
+        result = await run_task(request.tasks[0], agent, options)
+        assert result.outcome == "fail" and "did not finish within 1 s" in result.reasons[0]
+        assert result.thread_id is not None and result.tool_calls == 1
+        assert services.runs.active(result.thread_id) is None  # the server-side run was cancelled
+        assert (await services.threads.get(result.thread_id)).status == "cancelled"
