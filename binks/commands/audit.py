@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -40,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     check_schema(settings)
     if args.action == "verify":
-        report = asyncio.run(_verify(settings))
+        report = _run_async(_verify(settings))
         _write_report(report, args.json)
         return 0 if report.ok else 1
-    for entry in asyncio.run(_entries(settings, args.thread, args.limit)):
+    for entry in _run_async(_entries(settings, args.thread, args.limit)):
         sys.stdout.write((json.dumps(_entry_json(entry)) if args.json else _entry_line(entry)) + "\n")
     return 0
 
@@ -109,3 +108,10 @@ def _write_report(report: ChainReport, as_json: bool) -> None:
             f"audit log BROKEN at entry #{report.broken_seq}: {report.reason}\n"
             f"entries before it are intact (up to #{report.head_seq} {report.head_hash})\n"
         )
+
+
+def _run_async(awaitable: Any) -> Any:
+    """``asyncio.run``, imported only when a command needs it (``binks --help`` stays light)."""
+    import asyncio
+
+    return asyncio.run(awaitable)

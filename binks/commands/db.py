@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -76,7 +75,7 @@ def _prune(settings: Any, days: int | None, dry_run: bool) -> int:
         async with open_engine(settings) as engine:
             return await prune_events(engine, days=days, dry_run=dry_run)
 
-    result = asyncio.run(prune())
+    result = _run_async(prune())
     verb = "would delete" if dry_run else "deleted"
     sys.stdout.write(
         f"{verb} {result.events} event(s) of {result.threads} thread(s) completed, failed or cancelled "
@@ -95,9 +94,16 @@ def _migrate(settings: Any) -> int:
         async with open_engine(settings) as engine:
             return await prepare_database(engine)
 
-    found = asyncio.run(migrate())
+    found = _run_async(migrate())
     if found == SCHEMA_VERSION:
         sys.stdout.write(f"the database is at schema {SCHEMA_VERSION}; nothing to do\n")
     else:
         sys.stdout.write(f"migrated the database from schema {found} to {SCHEMA_VERSION}\n")
     return 0
+
+
+def _run_async(awaitable: Any) -> Any:
+    """``asyncio.run``, imported only when a command needs it (``binks --help`` stays light)."""
+    import asyncio
+
+    return asyncio.run(awaitable)
