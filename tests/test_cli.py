@@ -70,8 +70,8 @@ def test_help_does_not_import_heavy_libraries() -> None:
         "import sys\n"
         "from binks.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('langgraph', 'textual', 'kubernetes', 'langchain_core', 'fastapi', 'asyncio')"
-        " if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('langgraph', 'textual', 'kubernetes', 'langchain_core', 'fastapi',"
+        " 'asyncio') if m in sys.modules)\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
