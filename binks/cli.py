@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reject",
     "threads",
     "resume",
+    "cancel",
     "tui",
     "health",
     "login",

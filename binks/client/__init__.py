@@ -8,7 +8,13 @@ server, the graph or the tools: the client speaks only the HTTP contract (DESIGN
 from binks.client.aio import AsyncBinksClient
 from binks.client.backoff import Backoff
 from binks.client.config import ClientConfig, config_path, load_client_config, save_client_config
-from binks.client.errors import ApprovalNeeded, AuthenticationFailed, ServerError, ServerUnavailable
+from binks.client.errors import (
+    ApprovalNeeded,
+    AuthenticationFailed,
+    NothingToCancel,
+    ServerError,
+    ServerUnavailable,
+)
 from binks.client.models import (
     TERMINAL_EVENTS,
     ConnectionStatus,
@@ -37,6 +43,7 @@ __all__ = [
     "Decision",
     "DryRunOutcome",
     "Health",
+    "NothingToCancel",
     "PendingApproval",
     "Plan",
     "PlanStep",

@@ -117,7 +117,7 @@ class AsyncBinksClient:
     async def cancel(self, thread_id: str) -> dict[str, Any]:
         """``POST /threads/{id}/cancel``: stop the running run at its next step."""
         response = await self._send("POST", f"/threads/{thread_id}/cancel")
-        raise_for_status(response, thread_id=thread_id)
+        raise_for_status(response, thread_id=thread_id, cancelling=True)
         result: dict[str, Any] = response.json() if response.content else {}
         return result
 

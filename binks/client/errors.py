@@ -33,3 +33,9 @@ class ApprovalNeeded(BinksError):
     """A run is waiting for a decision and this client was told (or is unable) not to ask."""
 
     exit_code = 4
+
+
+class NothingToCancel(BinksError):
+    """The thread has no run in progress (HTTP 409 on cancel); a pending plan is rejected instead."""
+
+    exit_code = 3

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from binks.client.errors import AuthenticationFailed, ServerError, ServerUnavailable
+from binks.client.errors import AuthenticationFailed, NothingToCancel, ServerError, ServerUnavailable
 from binks.client.models import StreamEvent
 from binks.errors import ApprovalConflict, ThreadBusy, ThreadNotFound
 
@@ -37,7 +37,11 @@ def detail_of(response: httpx.Response) -> str:
 
 
 def raise_for_status(
-    response: httpx.Response, *, thread_id: str | None = None, deciding: bool = False
+    response: httpx.Response,
+    *,
+    thread_id: str | None = None,
+    deciding: bool = False,
+    cancelling: bool = False,
 ) -> None:
     """Map an error status onto the error a person can act on; 2xx passes."""
     status = response.status_code
@@ -55,6 +59,8 @@ def raise_for_status(
         raise ApprovalConflict(
             f"decision refused: {detail}; run 'binks watch {thread_id}' to see the current approval"
         )
+    if status == 409 and cancelling:
+        raise NothingToCancel(f"nothing to cancel: {detail}")
     if status == 409:
         raise ThreadBusy(f"{detail}; wait for the current run to finish or 'binks watch {thread_id}'")
     if status >= 500:

@@ -105,7 +105,9 @@ class BinksClient:
 
     def cancel(self, thread_id: str) -> dict[str, Any]:
         """``POST /threads/{id}/cancel``: stop the running run at its next step."""
-        return self._json(self._send("POST", f"/threads/{thread_id}/cancel"), thread_id=thread_id)
+        return self._json(
+            self._send("POST", f"/threads/{thread_id}/cancel"), thread_id=thread_id, cancelling=True
+        )
 
     def events(
         self,

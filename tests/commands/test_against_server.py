@@ -105,3 +105,19 @@ def test_threads_and_health_against_the_server(
     assert "awaiting_approval" in table.out and "scale web in shop to 3" in table.out
     health = binks(capsys, monkeypatch, "health", "--json")
     assert health.code == 0 and json.loads(health.out)["status"] == "ok"
+
+
+def test_cancel_stops_a_running_thread_and_exits_3_when_nothing_runs(
+    real_binks: Start, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from binks.client import BinksClient
+
+    real_binks([{"sleep": 30}, answer("too late")])
+    with BinksClient() as client:
+        thread_id = client.start_thread("a slow question").thread_id
+    cancelled = binks(capsys, monkeypatch, "cancel", thread_id)
+    assert cancelled.code == 0, cancelled.err
+    assert cancelled.lines() == [f"thread {thread_id}: cancelled"]
+    again = binks(capsys, monkeypatch, "cancel", thread_id)
+    assert again.code == 3
+    assert "no run in progress" in again.err
