@@ -145,6 +145,9 @@ def _dry_run(parsed: ParsedArgv) -> str | None:
     flags = [flag for flag in parsed.flags if flag.name == "dry-run"]
     if not flags or " ".join(parsed.path) not in table.DRY_RUN_COMMANDS:
         return None
+    if any(flag.name == "raw" for flag in parsed.flags):
+        # `create|replace|delete --raw` sends the request as it is: kubectl ignores --dry-run.
+        return None
     if all(flag.certain and (flag.value or "").lower() in ("client", "server") for flag in flags):
         mode = (flags[-1].value or "").lower()
         return f"--dry-run={mode}: nothing is stored"

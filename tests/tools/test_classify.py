@@ -15,6 +15,23 @@ from binks.tools.dryrun import with_flags
 
 # (command, mutating, verb, namespace, risk)
 CASES: list[tuple[str, bool, str, str | None, str]] = [
+    # --raw requests go out as they are: kubectl ignores --dry-run for them
+    ("delete --raw /api/v1/namespaces/kube-system --dry-run=server", True, "delete", None, "destructive"),
+    ("delete --raw=/api/v1/nodes/n1 --dry-run=client", True, "delete", None, "destructive"),
+    (
+        "create --raw /api/v1/namespaces/default/configmaps -f cm.json --dry-run=server",
+        True,
+        "create",
+        None,
+        "change",
+    ),
+    (
+        "replace --raw /api/v1/namespaces/default/configmaps/x -f cm.json --dry-run=server",
+        True,
+        "replace",
+        None,
+        "change",
+    ),
     ("get pods -n shop", False, "get", "shop", "read"),
     ("kubectl get pods -nshop -o wide", False, "get", "shop", "read"),
     ("get pods --namespace=shop", False, "get", "shop", "read"),
