@@ -21,10 +21,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from binks.errors import ClusterError
+from binks.errors import ClusterError, CommandRefused
 from binks.settings import Settings
 from binks.tools import kubectl_flags as table
 from binks.tools.argv import ParsedArgv
+from binks.tools.classify import classify_argv
 from binks.tools.diffing import label, object_diff
 from binks.tools.kubectl import Kubectl, finish
 from binks.tools.models import DryRun, ObjectRef
@@ -48,6 +49,18 @@ def with_flags(parsed: ParsedArgv, extra: list[str]) -> list[str]:
         cut = len(argv) - len(parsed.after_dashdash) - 1
         return [*argv[:cut], *extra, *argv[cut:]]
     return [*argv, *extra]
+
+
+def _certainly_dry(argv: list[str]) -> bool:
+    """Whether kubectl will surely read the added ``--dry-run=server`` as the dry-run flag.
+
+    A flag left without its value at the end of the model's command (``--field-manager``)
+    would swallow ``--dry-run=server`` as that value, and the "dry run" would be real.
+    """
+    try:
+        return not classify_argv(argv).mutating
+    except CommandRefused:
+        return False
 
 
 def namespace_flags(parsed: ParsedArgv) -> list[str]:
@@ -128,7 +141,14 @@ class DryRunner:
             output = []
         else:
             output = ["-o", "json"]
-        result = await self.kubectl.run(with_flags(parsed, ["--dry-run=server", *output]))
+        argv = with_flags(parsed, ["--dry-run=server", *output])
+        if not _certainly_dry(argv):
+            return DryRun(
+                ok=False,
+                message="the command cannot be dry-run as written (a flag at its end seems to be missing "
+                "its value, so kubectl would read --dry-run as that value); fix the command",
+            )
+        result = await self.kubectl.run(argv)
         done = finish(result, self.settings, parsed)
         if not done.ok:
             return DryRun(ok=False, message=f"the API server rejected the dry-run: {done.error}")

@@ -170,5 +170,10 @@ class Verifier:
             return "applied" if not present else ("not_applied" if not missing else "unknown")
         if verb in REAPPLY_VERBS:
             ok, _ = await self.matches(parsed)
-            return "applied" if ok else "not_applied"
+            if ok:
+                return "applied"
+            # A JSON patch need not be idempotent (an "add" to a list appends again), so "would
+            # still change" proves nothing there: the person is asked instead.
+            json_patch = any((value or "").lower() == "json" for value in parsed.values("type"))
+            return "unknown" if json_patch else "not_applied"
         return "unknown"

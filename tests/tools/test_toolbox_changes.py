@@ -206,3 +206,35 @@ async def test_cordon_is_verified_and_reconciled(toolbox: KubeToolbox, kube_api:
     assert await toolbox.reconcile(change) == "applied"
     node = kube_api.get("nodes", "pi-2")
     assert node is not None and node["spec"]["unschedulable"] is True
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "label configmap keep a=b --field-manager",
+        "create configmap made --from-literal",
+        "annotate configmap keep a=b --field-manager",
+    ],
+)
+async def test_a_flag_missing_its_value_never_turns_the_dry_run_real(
+    toolbox: KubeToolbox, kube_api: KubeApi, command: str
+) -> None:
+    kube_api.apply(
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "keep", "namespace": "default"}}
+    )
+    change = await _propose(toolbox, command)
+    assert not change.dry_run.ok
+    assert "missing its value" in change.dry_run.message
+    assert kube_api.mutations() == []
+    assert kube_api.get("configmaps", "made", "default") is None
+
+
+async def test_reconcile_asks_when_a_reapplied_change_would_still_change(
+    toolbox: KubeToolbox, kube_api: KubeApi
+) -> None:
+    kube_api.apply(WEB)
+    patch = '[{"op":"add","path":"/metadata/labels","value":{"x":"1"}}]'
+    change = await _propose(toolbox, f"patch deploy web -n default --type=json -p '{patch}'")
+    assert change.dry_run.ok
+    # Not proven either way (a JSON patch may not be idempotent): the person is asked again.
+    assert await toolbox.reconcile(change) == "unknown"
