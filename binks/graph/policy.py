@@ -1,8 +1,9 @@
 """When a plan may skip the question: an explicit, scoped allow-list and nothing else.
 
 No auto-approval by default. A ``verb:namespace`` rule in ``BINKS_AUTO_APPROVE`` lets a
-step through only when its verb and namespace match exactly, its dry-run succeeded, it is
-not destructive and its namespace is not protected; a plan is auto-approved only when
+step through only when its verb and namespace match exactly, its dry-run succeeded and shows
+every object it touches inside that namespace, it is not destructive and its namespace is
+not protected; a plan is auto-approved only when
 every step is. Destructive steps in protected namespaces are not even asked about:
 :func:`protected_refusal` refuses them.
 """
@@ -20,6 +21,11 @@ def step_rule(step: Step, settings: Settings) -> str | None:
     if step.risk != "change" or not step.dry_run.ok:
         return None
     if step.namespace is None or step.namespace in settings.all_protected_namespaces:
+        return None
+    # `-n` means nothing to a cluster-scoped object: the dry-run must show that every object
+    # the step touches really lives in the rule's namespace (so no ClusterRoleBinding, node, ...).
+    objects = step.dry_run.objects
+    if not step.dry_run.supported or not objects or any(obj.namespace != step.namespace for obj in objects):
         return None
     for rule in settings.auto_approve:
         verb, _, namespace = rule.partition(":")

@@ -19,6 +19,7 @@ from binks.tools.models import (
     Classification,
     ClusterContext,
     DryRun,
+    ObjectRef,
     ProposedChange,
     ReconcileOutcome,
     ToolResult,
@@ -246,16 +247,26 @@ class FakeToolbox:
         if key not in self.deployments:
             return DryRun(ok=False, message=f'deployments.apps "{found.name}" not found')
         current = self.deployments[key]
+        touched = ObjectRef(
+            api_version="apps/v1",
+            kind="Deployment",
+            name=key[1],
+            namespace=key[0],
+            action="delete" if found.verb == "delete" else "update",
+        )
         if found.verb == "scale":
             wanted = _replicas(argv)
             return DryRun(
                 ok=True,
                 message="scaled (server dry run)",
                 diff=f"-  replicas: {current.replicas}\n+  replicas: {wanted}",
+                objects=[touched],
             )
         if found.verb == "delete":
-            return DryRun(ok=True, message="deleted (server dry run)", diff="deletes the object")
-        return DryRun(ok=True, message="configured (server dry run)", diff=None)
+            return DryRun(
+                ok=True, message="deleted (server dry run)", diff="deletes the object", objects=[touched]
+            )
+        return DryRun(ok=True, message="configured (server dry run)", diff=None, objects=[touched])
 
     async def execute(self, change: ProposedChange) -> ChangeResult:
         """Apply the change to the state and log it."""

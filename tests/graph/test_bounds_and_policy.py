@@ -11,7 +11,7 @@ from binks.graph.builder import recursion_limit
 from binks.graph.plan import Plan, Step
 from binks.graph.policy import auto_approval
 from binks.settings import load_settings
-from binks.tools.models import DryRun
+from binks.tools.models import DryRun, ObjectRef
 from tests.fakes.toolbox import FakeToolbox
 from tests.graph.harness import open_harness
 
@@ -92,7 +92,19 @@ async def test_protected_namespace_always_asks_even_with_a_rule(tmp_path: Path) 
         assert toolbox.mutations == []
 
 
-def step(verb: str, namespace: str | None, risk: str = "change", ok: bool = True) -> Step:
+def step(
+    verb: str, namespace: str | None, risk: str = "change", ok: bool = True, touches: str | None = "same"
+) -> Step:
+    """A step; ``touches`` is the namespace of the object its dry-run reports ("same": the step's)."""
+    objects = [
+        ObjectRef(
+            api_version="apps/v1",
+            kind="Deployment" if touches is not None else "ClusterRoleBinding",
+            name="web",
+            namespace=namespace if touches == "same" else touches,
+            action="update",
+        )
+    ]
     return Step.model_validate(
         {
             "id": "s1",
@@ -102,7 +114,7 @@ def step(verb: str, namespace: str | None, risk: str = "change", ok: bool = True
             "namespace": namespace,
             "verb": verb,
             "risk": risk,
-            "dry_run": DryRun(ok=ok, message=""),
+            "dry_run": DryRun(ok=ok, message="", objects=objects),
         }
     )
 
@@ -120,6 +132,9 @@ def step(verb: str, namespace: str | None, risk: str = "change", ok: bool = True
         ([step("scale", None)], ["scale:shop"], None),  # cluster-scoped asks
         ([step("scale", "shop", ok=False)], ["scale:shop"], None),
         ([step("scale", "shop"), step("delete", "shop")], ["scale:shop"], None),  # every step must match
+        # `-n shop` on a cluster-scoped object (a ClusterRoleBinding) or another namespace's object
+        ([step("create", "shop", touches=None)], ["create:shop"], None),
+        ([step("apply", "shop", touches="other")], ["apply:shop"], None),
     ],
 )
 def test_policy(steps: list[Step], rules: list[str], expected: list[str] | None) -> None:
