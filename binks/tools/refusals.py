@@ -32,6 +32,18 @@ REFUSED_FLAGS: dict[str, str] = {
         "writes or reads files on the workstation: drop the flag",
     ),
     "edit": "opens an editor, which Binks cannot drive: write the change as apply, patch or set",
+    **dict.fromkeys(
+        (
+            "enable-helm",
+            "helm-command",
+            "helm-api-versions",
+            "helm-kube-version",
+            "enable-alpha-plugins",
+            "enable-exec",
+        ),
+        "makes kustomize run programs on the workstation (helm, exec plugins): render the manifests "
+        "elsewhere and apply the result",
+    ),
 }
 
 #: Commands where ``--user`` names a binding's subject, not kubectl's identity.

@@ -133,6 +133,9 @@ def test_tricky_cases(command: str, mutating: bool, verb: str, namespace: str | 
 
 
 REFUSED = [
+    ("kustomize ./app --enable-helm", "run programs on the workstation"),
+    ("apply -k ./app --helm-command=/tmp/evil", "run programs on the workstation"),
+    ("kustomize ./app --enable-alpha-plugins --enable-exec", "run programs on the workstation"),
     ("get pods | grep web", "without a shell"),
     ("get pods; delete ns shop", "without a shell"),
     ("get pods && delete ns shop", "without a shell"),
