@@ -145,3 +145,15 @@ def test_policy(steps: list[Step], rules: list[str], expected: list[str] | None)
 def test_recursion_limit_is_above_what_the_bounds_allow() -> None:
     settings = load_settings(env_file=None, max_steps=25, max_replans=3)
     assert recursion_limit(settings) >= 8 * 25
+
+
+def test_a_step_asked_again_after_a_crash_is_never_auto_approved() -> None:
+    from binks.graph.nodes.approve import policy_rules
+    from binks.graph.state import AgentState
+
+    settings = load_settings(env_file=None, auto_approve=["scale:shop"])
+    plan = Plan(steps=[step("scale", "shop")], summary="")
+    assert policy_rules(AgentState(), plan, settings) == ["scale:shop"]
+    assert policy_rules(AgentState(note="uncertain: check the cluster"), plan, settings) is None
+    # after an edit the note is gone, but the step is still on its second attempt
+    assert policy_rules(AgentState(attempts={"s1": 2}), plan, settings) is None

@@ -37,7 +37,7 @@ def make_approve(deps: GraphDeps) -> ConfigNode:
     async def approve(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         plan = get_plan(state)
         plan_hash = str(state.get("plan_hash"))
-        rules = None if state.get("note") else auto_approval(plan, deps.settings)
+        rules = policy_rules(state, plan, deps.settings)
         if rules is not None:
             decision = Decision(interrupt_id="policy", plan_hash=plan_hash, action="approve")
             await audit_policy_approval(deps, thread_id=thread_of(config), plan_hash=plan_hash, rules=rules)
@@ -67,6 +67,19 @@ def make_approve(deps: GraphDeps) -> ConfigNode:
         return apply_decision(state, plan, decision, deps.settings)
 
     return approve
+
+
+def policy_rules(state: AgentState, plan: Plan, settings: Settings) -> list[str] | None:
+    """The auto-approve rules that let ``plan`` through, or None when a person must decide.
+
+    A plan that re-asks about a step whose outcome was uncertain after a crash (a note, or a
+    step on its second attempt, also after an edit) always goes to a person: running it again
+    may repeat a change, and only a person can judge that.
+    """
+    attempts = state.get("attempts") or {}
+    if state.get("note") or any(attempts.get(step.id, 1) > 1 for step in plan.steps):
+        return None
+    return auto_approval(plan, settings)
 
 
 def _answer(config: RunnableConfig, payload: dict[str, Any]) -> Decision:
