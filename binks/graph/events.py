@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from langgraph.config import get_stream_writer
 
+from binks.tools.redact import redact_payload
+
 EventName = Literal[
     "tool_call",
     "tool_result",
@@ -23,5 +25,8 @@ EventName = Literal[
 
 
 def emit(event: EventName, data: dict[str, Any]) -> None:
-    """Write one custom event to the run's stream (a no-op when nobody streams custom events)."""
-    get_stream_writer()({"event": event, "data": data})
+    """Write one custom event to the run's stream (a no-op when nobody streams custom events).
+
+    Commands in the data are redacted here, the one door every graph event goes through.
+    """
+    get_stream_writer()({"event": event, "data": redact_payload(data)})

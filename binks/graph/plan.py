@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from binks.tools.models import ProposedChange
+from binks.tools.redact import redact_argv
 
 
 def canonical_json(value: Any) -> str:
@@ -41,9 +42,9 @@ class Step(ProposedChange):
         return hashlib.sha256(canonical_json(self.model_dump(mode="json")).encode()).hexdigest()
 
     def describe(self) -> str:
-        """One line a person can read: the command or template and where it acts."""
+        """One line a person can read: the command or template, literal secrets hidden."""
         if self.argv:
-            what = "kubectl " + " ".join(self.argv)
+            what = "kubectl " + " ".join(redact_argv(self.argv))
         elif self.template:
             what = f"{self.tool} {self.template}"
         else:

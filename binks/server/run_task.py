@@ -23,6 +23,7 @@ from binks.graph.approval import PendingApproval, pending_approval
 from binks.logs import log_context
 from binks.server.instrument import ModelTimer
 from binks.server.streaming import EventTranslator
+from binks.tools.redact import redact_payload
 
 if TYPE_CHECKING:
     from binks.server.runs import RunManager
@@ -70,7 +71,7 @@ def pending_out(pending: PendingApproval) -> dict[str, Any]:
     return {
         "interrupt_id": pending.interrupt_id,
         "plan_hash": pending.plan_hash,
-        "plan": pending.plan.model_dump(mode="json"),
+        "plan": redact_payload(pending.plan.model_dump(mode="json")),
     }
 
 

@@ -21,7 +21,7 @@ from binks.tools.failures import Failure, explain
 from binks.tools.kubectl_hints import condense, hint, is_help
 from binks.tools.locate import find_kubectl
 from binks.tools.output import cap_output
-from binks.tools.redact import redact_output
+from binks.tools.redact import redact_argv, redact_output
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class Kubectl:
             proc.kill()
             await proc.wait()
             raise ClusterError(
-                f"`kubectl {' '.join(argv)}` did not finish within {timeout:g} s "
+                f"`kubectl {' '.join(redact_argv(list(argv)))}` did not finish within {timeout:g} s "
                 "(BINKS_KUBECTL_TIMEOUT_S): is the cluster reachable and not overloaded?"
             ) from exc
         seconds = time.perf_counter() - started

@@ -15,6 +15,7 @@ import binascii
 import copy
 import json
 import re
+import shlex
 from typing import Any
 
 import yaml
@@ -35,7 +36,17 @@ _CRED_FIELD = re.compile(
 )
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _SECRET_TYPE = re.compile(r"^(Opaque|kubernetes\.io/.+|bootstrap\.kubernetes\.io/.+|helm\.sh/.+)$")
-_UNSTRUCTURED = ("jsonpath", "go-template", "template", "custom-columns", "jsonpath-as-json")
+_UNSTRUCTURED = (
+    "jsonpath",
+    "go-template",
+    "template",
+    "custom-columns",
+    "jsonpath-as-json",
+    "jsonpath-file",
+    "go-template-file",
+    "templatefile",
+    "custom-columns-file",
+)
 
 
 def _size(value: Any, encoded: bool) -> str:
@@ -89,11 +100,11 @@ def _structured(text: str) -> str | None:
     """The text with Secret values scrubbed, if it is JSON or YAML of objects; else None."""
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
-        try:
-            decoded = json.loads(text)
-        except ValueError:
-            return None
-        return json.dumps(scrub(decoded), indent=4, ensure_ascii=False) + "\n"
+        values = _json_values(stripped)
+        if values is None:
+            # JSON we cannot parse may still hold a Secret (a cut-off stream): show none of it.
+            return _WITHHELD if _SECRET_KIND.search(text) else None
+        return "".join(json.dumps(scrub(value), indent=4, ensure_ascii=False) + "\n" for value in values)
     if re.search(r"(?m)^(kind|apiVersion|items):", text):
         try:
             docs = list(yaml.safe_load_all(text))
@@ -104,6 +115,26 @@ def _structured(text: str) -> str | None:
         dumped = [yaml.safe_dump(scrub(doc), sort_keys=False, allow_unicode=True) for doc in docs if doc]
         return "---\n".join(dumped)
     return None
+
+
+_SECRET_KIND = re.compile(r'"kind"\s*:\s*"Secret(List)?"')
+_WITHHELD = f"{MARK}: output that holds a Secret and could not be parsed is not shown\n"
+
+
+def _json_values(text: str) -> list[Any] | None:
+    """Every JSON value in ``text``: one document, or several back to back (a watch stream)."""
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    position = 0
+    while position < len(text):
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError:
+            return None
+        values.append(value)
+        while position < len(text) and text[position].isspace():
+            position += 1
+    return values
 
 
 def _secret_blocks(text: str) -> str:
@@ -147,7 +178,8 @@ def reads_secret_values(parsed: ParsedArgv) -> bool:
     kinds = {kind for word in parsed.positionals for kind in kinds_in(word)}
     outputs = [value or "" for value in parsed.values("output", "-o")]
     free = any(value.split("=", 1)[0] in _UNSTRUCTURED for value in outputs) or parsed.has("template")
-    return "secret" in kinds and free
+    # kubeconfig user entries (tokens, keys, exec env) are as secret as a Secret
+    return free and ("secret" in kinds or parsed.path == ("config", "view"))
 
 
 def redact_output(text: str, parsed: ParsedArgv | None = None) -> str:
@@ -222,3 +254,38 @@ def _redact_strings(value: Any) -> Any:
     if isinstance(value, list):
         return [_redact_strings(item) for item in value]
     return value
+
+
+_COMMAND_KEYS = frozenset({"command", "description"})
+
+
+def redact_payload(value: Any) -> Any:
+    """An event or API payload with every command in it as :func:`redact_argv` shows it.
+
+    Plans, tool calls and step descriptions carry the model's kubectl commands, which may
+    hold literal secrets (``create secret generic s --from-literal=password=...``). The plan
+    hash is computed over the real steps before this runs; only what people and logs see
+    is redacted.
+    """
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            if key == "argv" and isinstance(item, list) and all(isinstance(word, str) for word in item):
+                out[key] = redact_argv(list(item))
+            elif key in _COMMAND_KEYS and isinstance(item, str):
+                out[key] = _redact_command(item)
+            else:
+                out[key] = redact_payload(item)
+        return out
+    if isinstance(value, list):
+        return [redact_payload(item) for item in value]
+    return value
+
+
+def _redact_command(command: str) -> str:
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return redact_text(command)
+    redacted = redact_argv(words)
+    return command if redacted == words else shlex.join(redacted)

@@ -119,8 +119,12 @@ def check_argv(parsed: ParsedArgv) -> None:
             "refused: Binks does not change kubeconfig files (that would change which cluster or user "
             "it talks to). Edit the kubeconfig yourself; Binks can read it with `config view`."
         )
-    if path == ("config", "view") and parsed.has("raw"):
-        raise CommandRefused("refused `config view --raw`: it prints credentials. Drop --raw.")
+    if path == ("config", "view") and parsed.has("raw", "flatten"):
+        raise CommandRefused("refused `config view --raw/--flatten`: it prints credentials. Drop the flag.")
+    if any("watch" in (value or "").lower() for value in parsed.values("raw")):
+        raise CommandRefused(
+            "refused a watch through --raw: it streams and never ends. Read once with `get` instead."
+        )
     if path[:1] in (("exec",), ("run",)) and parsed.has("stdin", "tty", "-i", "-t", "attach"):
         raise CommandRefused(
             f"refused `kubectl {path[0]}` with -i/-t/--attach: Binks cannot drive an interactive "

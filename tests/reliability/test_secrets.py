@@ -122,3 +122,48 @@ async def test_a_secret_value_reaches_no_model_event_log_stream_or_file(
         f"none of {len(places)} places (model input, event log, SSE, thread detail, "
         f"{len(caplog.records)} log records, audit table, {len(files)} state files)"
     )
+
+
+async def test_a_secret_the_model_writes_into_a_command_stays_out_of_events_and_audit(
+    start_server: ServerFactory, kube_api: KubeApi
+) -> None:
+    """The model's own command holds the value: plan, events, detail and audit show it redacted."""
+    command = f"kubectl -n default create secret generic api-creds --from-literal=password={VALUE}"
+    model = ScriptedChatModel.from_script(
+        [{"tool_calls": [{"name": "run_kubectl", "args": {"command": command}}]}, answer("created")]
+    )
+    server = start_server([], kube_api=kube_api, model=model)
+    stream = ""
+    async with server.client() as client:
+        started = await client.post("/invoke", json={"task": "store the api password"})
+        thread_id = started.json()["thread_id"]
+        pending_text = (await client.get(f"/threads/{thread_id}")).text
+        pending = started.json()["pending_approval"]
+        assert pending is not None, started.text
+        assert "--from-literal=password=<redacted>" in str(pending["plan"]["steps"][0]["argv"])
+        body = {"interrupt_id": pending["interrupt_id"], "plan_hash": pending["plan_hash"]}
+        decided = await client.post(f"/threads/{thread_id}/decision", json={**body, "action": "approve"})
+        assert decided.status_code == 202, decided.text
+        async with client.stream("GET", f"/threads/{thread_id}/events") as response:
+            async for line in response.aiter_lines():
+                stream += line + "\n"
+                if line.startswith("event: run_completed"):
+                    break
+    engine = make_engine(database_url(server.settings))
+    try:
+        async with engine.connect() as connection:
+            events = (await connection.execute(select(events_table))).all()
+            audit = (await connection.execute(select(audit_table))).all()
+    finally:
+        await engine.dispose()
+    created = kube_api.get("secrets", "api-creds", "default")
+    assert created is not None  # what ran is the real command, with the real value
+    assert created["data"]["password"] == base64.b64encode(VALUE.encode()).decode()
+    places = {
+        "approval (thread detail)": pending_text,
+        "event log": "\n".join(str(row) for row in events),
+        "SSE stream": stream,
+        "audit table": "\n".join(str(row) for row in audit),
+    }
+    leaks = {place: found for place, text in places.items() if (found := _leaks(text))}
+    assert leaks == {}, f"the secret leaked: {leaks}"

@@ -133,6 +133,9 @@ def test_tricky_cases(command: str, mutating: bool, verb: str, namespace: str | 
 
 
 REFUSED = [
+    ("config view --flatten", "prints credentials"),
+    ("get --raw /api/v1/watch/secrets?timeoutSeconds=1", "watch through --raw"),
+    ("get --raw /api/v1/secrets?watch=1", "watch through --raw"),
     ("kustomize ./app --enable-helm", "run programs on the workstation"),
     ("apply -k ./app --helm-command=/tmp/evil", "run programs on the workstation"),
     ("kustomize ./app --enable-alpha-plugins --enable-exec", "run programs on the workstation"),

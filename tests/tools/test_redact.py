@@ -152,3 +152,39 @@ def test_values_for_the_audit_are_scrubbed_without_touching_the_original() -> No
     assert PASSWORD not in json.dumps(redacted) and B64 not in json.dumps(redacted)
     assert redacted["n"] == 3
     assert params["manifest"]["data"] == {"password": B64}
+
+
+def test_a_watch_stream_of_secrets_is_scrubbed_object_by_object() -> None:
+    from binks.tools.redact import redact_text
+
+    stream = (
+        '{"type":"ADDED","object":{"kind":"Secret","apiVersion":"v1","metadata":{"name":"s"},'
+        '"data":{"password":"aHVudGVyMg=="}}}\n'
+        '{"type":"MODIFIED","object":{"kind":"Secret","apiVersion":"v1","metadata":{"name":"s"},'
+        '"data":{"tls.key":"c2VjcmV0"}}}\n'
+    )
+    out = redact_text(stream)
+    assert "aHVudGVyMg" not in out and "c2VjcmV0" not in out
+    assert out.count('"MODIFIED"') == 1
+    cut = '{"kind": "Secret", "data": {"a": "Zm9vYmFy"'  # a stream cut mid-object
+    assert "Zm9vYmFy" not in redact_text(cut)
+
+
+def test_kubeconfig_fields_in_a_free_format_are_withheld() -> None:
+    from binks.tools.argv import parse_argv
+    from binks.tools.redact import redact_output
+
+    parsed = parse_argv(["config", "view", "-o", "jsonpath={.users[0].user.exec.env}"])
+    assert "AKIA" not in redact_output('[{"name":"AWS_SECRET_ACCESS_KEY","value":"AKIAxyz"}]', parsed)
+
+
+def test_commands_in_payloads_hide_literal_values() -> None:
+    from binks.tools.redact import redact_payload
+
+    command = "kubectl create secret generic s --from-literal=password=hunter2"
+    out = redact_payload(
+        {"args": {"command": command}, "argv": command.split()[1:], "description": command, "n": 1}
+    )
+    assert "hunter2" not in str(out)
+    assert out["n"] == 1
+    assert redact_payload({"command": "kubectl get pods -n shop"}) == {"command": "kubectl get pods -n shop"}

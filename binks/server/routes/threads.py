@@ -24,6 +24,7 @@ from binks.server.schemas import (
     ThreadSummary,
 )
 from binks.server.streaming import message_text
+from binks.tools.redact import redact_payload
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody},
@@ -53,7 +54,7 @@ def _summary(record: ThreadRecord) -> ThreadSummary:
 
 def _message(message: BaseMessage) -> MessageOut:
     role = message.type if message.type in ("human", "ai", "tool", "system") else "system"
-    calls = [dict(call) for call in getattr(message, "tool_calls", None) or []]
+    calls = [redact_payload(dict(call)) for call in getattr(message, "tool_calls", None) or []]
     return MessageOut(role=role, content=message_text(message), tool_calls=calls, name=message.name)
 
 
