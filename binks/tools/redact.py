@@ -227,6 +227,12 @@ def redact_argv(argv: list[str]) -> list[str]:
                 out.append(word)
                 pending = flag
             continue
+        if "-p" in hidden and word.startswith("-p") and len(word) > 2 and not word.startswith("-p="):
+            out.append(f"-p{MARK}")  # a shorthand with its value attached: -p'{"data": ...}'
+            continue
+        if sep and not word.startswith("-") and _SECRET_KEY.search(flag):
+            out.append(f"{flag}={MARK}")  # `set env DB_PASSWORD=...`, `--from-env`-style words
+            continue
         out.append(redact_text(word))
     return out
 

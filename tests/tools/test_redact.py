@@ -188,3 +188,17 @@ def test_commands_in_payloads_hide_literal_values() -> None:
     assert "hunter2" not in str(out)
     assert out["n"] == 1
     assert redact_payload({"command": "kubectl get pods -n shop"}) == {"command": "kubectl get pods -n shop"}
+
+
+def test_argv_hides_secret_named_env_values_and_attached_patches() -> None:
+    from binks.tools.redact import redact_argv
+
+    assert redact_argv(["set", "env", "deploy/web", "DB_PASSWORD=hunter2", "LOG_LEVEL=debug"]) == [
+        "set",
+        "env",
+        "deploy/web",
+        "DB_PASSWORD=<redacted>",
+        "LOG_LEVEL=debug",
+    ]
+    assert "Zm9v" not in str(redact_argv(["patch", "secret", "s", '-p{"data":{"a":"Zm9v"}}']))
+    assert redact_argv(["scale", "deploy/web", "--replicas=3"]) == ["scale", "deploy/web", "--replicas=3"]
