@@ -14,7 +14,9 @@ from __future__ import annotations
 import base64
 import logging
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -22,6 +24,7 @@ from binks.checkpoints.audit import audit_table
 from binks.checkpoints.db import make_engine
 from binks.checkpoints.events import events_table
 from binks.server.app import database_url
+from binks.settings import Settings
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.kube_api import KubeApi
 from tests.reliability.figures import note
@@ -42,6 +45,37 @@ CHANGE = "kubectl -n default annotate secret db-creds rotated=soon"
 def _leaks(text: str) -> list[str]:
     forms = {"plain": VALUE, "base64": base64.b64encode(VALUE.encode()).decode()}
     return [name for name, form in forms.items() if form in text]
+
+
+def _assert_no_leaks(places: dict[str, str]) -> None:
+    leaks = {place: found for place, text in places.items() if (found := _leaks(text))}
+    assert leaks == {}, f"the secret leaked: {leaks}"
+
+
+async def _approve_and_follow(client: httpx.AsyncClient, thread_id: str, pending: dict[str, Any]) -> str:
+    """Approve the pending plan and return the thread's SSE stream up to the run's end."""
+    body = {"interrupt_id": pending["interrupt_id"], "plan_hash": pending["plan_hash"], "action": "approve"}
+    decided = await client.post(f"/threads/{thread_id}/decision", json=body)
+    assert decided.status_code == 202, decided.text
+    stream = ""
+    async with client.stream("GET", f"/threads/{thread_id}/events") as response:
+        async for line in response.aiter_lines():
+            stream += line + "\n"
+            if line.startswith("event: run_completed"):
+                break
+    return stream
+
+
+async def _stored_rows(settings: Settings) -> tuple[list[Any], list[Any]]:
+    """Every row of the event log and of the audit table."""
+    engine = make_engine(database_url(settings))
+    try:
+        async with engine.connect() as connection:
+            events = (await connection.execute(select(events_table))).all()
+            audit = (await connection.execute(select(audit_table))).all()
+    finally:
+        await engine.dispose()
+    return list(events), list(audit)
 
 
 async def test_a_secret_value_reaches_no_model_event_log_stream_or_file(
@@ -69,29 +103,15 @@ async def test_a_secret_value_reaches_no_model_event_log_stream_or_file(
     )
     caplog.set_level(logging.DEBUG)
     server = start_server([], kube_api=kube_api, model=model)
-    stream = ""
     async with server.client() as client:
         started = await client.post("/invoke", json={"task": "show me the db password"})
         assert started.status_code == 200, started.text
         thread_id = started.json()["thread_id"]
         pending = (await client.get(f"/threads/{thread_id}")).json()["pending_approval"]
         assert pending is not None, started.text  # the plan (with its diff of the Secret) is shown
-        body = {"interrupt_id": pending["interrupt_id"], "plan_hash": pending["plan_hash"]}
-        decided = await client.post(f"/threads/{thread_id}/decision", json={**body, "action": "approve"})
-        assert decided.status_code == 202, decided.text
-        async with client.stream("GET", f"/threads/{thread_id}/events") as response:
-            async for line in response.aiter_lines():
-                stream += line + "\n"
-                if line.startswith("event: run_completed"):
-                    break
+        stream = await _approve_and_follow(client, thread_id, pending)
         detail = (await client.get(f"/threads/{thread_id}")).text
-    engine = make_engine(database_url(server.settings))
-    try:
-        async with engine.connect() as connection:
-            events = (await connection.execute(select(events_table))).all()
-            audit = (await connection.execute(select(audit_table))).all()
-    finally:
-        await engine.dispose()
+    events, audit = await _stored_rows(server.settings)
     server.live.stop()  # flush the database files before reading them
 
     results = [
@@ -115,8 +135,7 @@ async def test_a_secret_value_reaches_no_model_event_log_stream_or_file(
     files = [path for path in Path(server.settings.state_dir).rglob("*") if path.is_file()]
     for path in files:
         places[f"file {path.name}"] = path.read_bytes().decode("latin-1")
-    leaks = {place: found for place, text in places.items() if (found := _leaks(text))}
-    assert leaks == {}, f"the secret leaked: {leaks}"
+    _assert_no_leaks(places)
     note(
         f"secrets: {len(COMMANDS)} ways of reading a Secret plus the cluster status; the value found in "
         f"none of {len(places)} places (model input, event log, SSE, thread detail, "
@@ -133,7 +152,6 @@ async def test_a_secret_the_model_writes_into_a_command_stays_out_of_events_and_
         [{"tool_calls": [{"name": "run_kubectl", "args": {"command": command}}]}, answer("created")]
     )
     server = start_server([], kube_api=kube_api, model=model)
-    stream = ""
     async with server.client() as client:
         started = await client.post("/invoke", json={"task": "store the api password"})
         thread_id = started.json()["thread_id"]
@@ -141,21 +159,8 @@ async def test_a_secret_the_model_writes_into_a_command_stays_out_of_events_and_
         pending = started.json()["pending_approval"]
         assert pending is not None, started.text
         assert "--from-literal=password=<redacted>" in str(pending["plan"]["steps"][0]["argv"])
-        body = {"interrupt_id": pending["interrupt_id"], "plan_hash": pending["plan_hash"]}
-        decided = await client.post(f"/threads/{thread_id}/decision", json={**body, "action": "approve"})
-        assert decided.status_code == 202, decided.text
-        async with client.stream("GET", f"/threads/{thread_id}/events") as response:
-            async for line in response.aiter_lines():
-                stream += line + "\n"
-                if line.startswith("event: run_completed"):
-                    break
-    engine = make_engine(database_url(server.settings))
-    try:
-        async with engine.connect() as connection:
-            events = (await connection.execute(select(events_table))).all()
-            audit = (await connection.execute(select(audit_table))).all()
-    finally:
-        await engine.dispose()
+        stream = await _approve_and_follow(client, thread_id, pending)
+    events, audit = await _stored_rows(server.settings)
     created = kube_api.get("secrets", "api-creds", "default")
     assert created is not None  # what ran is the real command, with the real value
     assert created["data"]["password"] == base64.b64encode(VALUE.encode()).decode()
@@ -165,5 +170,4 @@ async def test_a_secret_the_model_writes_into_a_command_stays_out_of_events_and_
         "SSE stream": stream,
         "audit table": "\n".join(str(row) for row in audit),
     }
-    leaks = {place: found for place, text in places.items() if (found := _leaks(text))}
-    assert leaks == {}, f"the secret leaked: {leaks}"
+    _assert_no_leaks(places)
