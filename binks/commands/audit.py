@@ -33,16 +33,18 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List the entries, or verify the chain (exit 1 when it is broken)."""
+    import asyncio
+
     from binks.commands._database import check_schema
     from binks.settings import load_settings
 
     settings = load_settings()
     check_schema(settings)
     if args.action == "verify":
-        report = _run_async(_verify(settings))
+        report = asyncio.run(_verify(settings))
         _write_report(report, args.json)
         return 0 if report.ok else 1
-    for entry in _run_async(_entries(settings, args.thread, args.limit)):
+    for entry in asyncio.run(_entries(settings, args.thread, args.limit)):
         sys.stdout.write((json.dumps(_entry_json(entry)) if args.json else _entry_line(entry)) + "\n")
     return 0
 
@@ -108,10 +110,3 @@ def _write_report(report: ChainReport, as_json: bool) -> None:
             f"audit log BROKEN at entry #{report.broken_seq}: {report.reason}\n"
             f"entries before it are intact (up to #{report.head_seq} {report.head_hash})\n"
         )
-
-
-def _run_async(awaitable: Any) -> Any:
-    """``asyncio.run``, imported only when a command needs it (``binks --help`` stays light)."""
-    import asyncio
-
-    return asyncio.run(awaitable)

@@ -59,6 +59,8 @@ def _backup(settings: Any, target: Path, force: bool) -> int:
 
 
 def _prune(settings: Any, days: int | None, dry_run: bool) -> int:
+    import asyncio
+
     from binks.checkpoints.retention import prune_events
     from binks.commands._database import check_schema, open_engine
     from binks.errors import ConfigError
@@ -75,7 +77,7 @@ def _prune(settings: Any, days: int | None, dry_run: bool) -> int:
         async with open_engine(settings) as engine:
             return await prune_events(engine, days=days, dry_run=dry_run)
 
-    result = _run_async(prune())
+    result = asyncio.run(prune())
     verb = "would delete" if dry_run else "deleted"
     sys.stdout.write(
         f"{verb} {result.events} event(s) of {result.threads} thread(s) completed, failed or cancelled "
@@ -85,6 +87,8 @@ def _prune(settings: Any, days: int | None, dry_run: bool) -> int:
 
 
 def _migrate(settings: Any) -> int:
+    import asyncio
+
     from binks.checkpoints.schema import SCHEMA_VERSION, prepare_database
     from binks.commands._database import open_engine
 
@@ -94,16 +98,9 @@ def _migrate(settings: Any) -> int:
         async with open_engine(settings) as engine:
             return await prepare_database(engine)
 
-    found = _run_async(migrate())
+    found = asyncio.run(migrate())
     if found == SCHEMA_VERSION:
         sys.stdout.write(f"the database is at schema {SCHEMA_VERSION}; nothing to do\n")
     else:
         sys.stdout.write(f"migrated the database from schema {found} to {SCHEMA_VERSION}\n")
     return 0
-
-
-def _run_async(awaitable: Any) -> Any:
-    """``asyncio.run``, imported only when a command needs it (``binks --help`` stays light)."""
-    import asyncio
-
-    return asyncio.run(awaitable)
