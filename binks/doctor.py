@@ -13,7 +13,6 @@ import stat
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Literal
 
 from binks.errors import BinksError
@@ -49,21 +48,23 @@ class Check:
 
 
 class _Kubectl:
-    """Just enough kubectl for the doctor: argv with the configured kubeconfig, a timeout."""
+    """The tools' kubectl command line and environment, run synchronously with a short timeout."""
 
-    def __init__(self, settings: Settings, binary: Path) -> None:
-        self.binary = binary
-        self.base = [str(binary)]
-        kubeconfig = settings.effective_kubeconfig()
-        if kubeconfig is not None:
-            self.base += ["--kubeconfig", str(kubeconfig)]
-        if settings.kube_context:
-            self.base += ["--context", settings.kube_context]
+    def __init__(self, settings: Settings) -> None:
+        from binks.tools.kubectl import Kubectl
+
+        self.runner = Kubectl(settings)
+        self.binary = self.runner.binary
         self.timeout = min(settings.kubectl_timeout_s, 15.0)
 
     def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*self.base, *args], capture_output=True, text=True, timeout=self.timeout, check=False
+            self.runner.command_line(args),
+            env=self.runner.environment(),
+            capture_output=True,
+            text=True,
+            timeout=self.timeout,
+            check=False,
         )
 
 
@@ -151,10 +152,8 @@ def check_schema(settings: Settings) -> Iterator[Check]:
 
 def check_cluster(settings: Settings) -> Iterator[Check]:
     """kubectl, the kubeconfig, the API server, RBAC and Binks' namespaces."""
-    from binks.tools.locate import find_kubectl
-
     try:
-        kubectl = _Kubectl(settings, find_kubectl(settings.kubectl))
+        kubectl = _Kubectl(settings)
     except BinksError as exc:
         yield Check("kubectl", "fail", str(exc), "reinstall Binks or set BINKS_KUBECTL")
         return

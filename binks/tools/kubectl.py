@@ -62,7 +62,8 @@ class Kubectl:
             target.append(f"--context={self.settings.kube_context}")
         return [str(self.binary), *target, *argv]
 
-    def _env(self) -> dict[str, str]:
+    def environment(self) -> dict[str, str]:
+        """The process environment kubectl runs with: no kuberc aliases, nothing that retargets it."""
         env = {key: value for key, value in os.environ.items() if key not in _DROPPED_ENV}
         env["KUBECTL_KUBERC"] = "false"
         return env
@@ -77,7 +78,7 @@ class Kubectl:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
-                env=self._env(),
+                env=self.environment(),
             )
         except OSError as exc:
             raise ClusterError(f"could not start kubectl ({self.binary}): {exc}; set BINKS_KUBECTL") from exc
