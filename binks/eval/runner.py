@@ -133,23 +133,24 @@ def _record_run(result: TaskResult, run: AgentRun) -> None:
     result.answer = run.answer[:2000]
 
 
-async def _script(path: Path, options: RunOptions) -> ScriptResult:
-    return await run_script(path, kubeconfig=options.kubeconfig, timeout_s=options.script_timeout_s)
+async def _script(
+    path: Path, options: RunOptions, guard: tuple[Path, dict[str, str]] | None = None
+) -> ScriptResult:
+    """Run a task script; ``guard`` puts a guarding kubectl first on its PATH (cleanup)."""
+    extra_path, extra_env = guard if guard is not None else (None, None)
+    return await run_script(
+        path,
+        kubeconfig=options.kubeconfig,
+        timeout_s=options.script_timeout_s,
+        extra_path=extra_path,
+        extra_env=extra_env,
+    )
 
 
 async def _cleanup(task: Task, options: RunOptions, namespaces: set[str], result: TaskResult) -> None:
     assert task.cleanup is not None
-    if options.cleanup_guard is None:
-        cleanup = await _script(task.cleanup, options)
-    else:
-        guard_dir, guard_env = options.cleanup_guard(namespaces)
-        cleanup = await run_script(
-            task.cleanup,
-            kubeconfig=options.kubeconfig,
-            timeout_s=options.script_timeout_s,
-            extra_path=guard_dir,
-            extra_env=guard_env,
-        )
+    guard = options.cleanup_guard(namespaces) if options.cleanup_guard is not None else None
+    cleanup = await _script(task.cleanup, options, guard)
     if not cleanup.ok:
         result.reasons.append("cleanup: " + _script_failure("cleanup", cleanup))
 
