@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from binks.graph.plan import Plan, Step
+from binks.graph.state import AgentState
 from binks.settings import Settings
 
 
@@ -69,3 +70,16 @@ def protected_refusal(
         " BINKS_PROTECTED_NAMESPACES), whatever the approval. Do not retry it: tell the person,"
         " who can do it outside Binks if it is really needed"
     )
+
+
+def policy_rules(state: AgentState, plan: Plan, settings: Settings) -> list[str] | None:
+    """The auto-approve rules that let ``plan`` through, or None when a person must decide.
+
+    A plan that re-asks about a step whose outcome was uncertain after a crash (a note, or a
+    step on its second attempt, also after an edit) always goes to a person: running it again
+    may repeat a change, and only a person can judge that.
+    """
+    attempts = state.get("attempts") or {}
+    if state.get("note") or any(attempts.get(step.id, 1) > 1 for step in plan.steps):
+        return None
+    return auto_approval(plan, settings)

@@ -148,7 +148,7 @@ def test_recursion_limit_is_above_what_the_bounds_allow() -> None:
 
 
 def test_a_step_asked_again_after_a_crash_is_never_auto_approved() -> None:
-    from binks.graph.nodes.approve import policy_rules
+    from binks.graph.policy import policy_rules
     from binks.graph.state import AgentState
 
     settings = load_settings(env_file=None, auto_approve=["scale:shop"])

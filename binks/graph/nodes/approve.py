@@ -23,7 +23,7 @@ from binks.graph.decision import Decision
 from binks.graph.deps import ConfigNode, GraphDeps, thread_of
 from binks.graph.events import emit
 from binks.graph.plan import Plan
-from binks.graph.policy import auto_approval
+from binks.graph.policy import policy_rules
 from binks.graph.state import AgentState, PendingCall, StepOutcome, dump, get_calls, get_outcomes, get_plan
 from binks.graph.stops import replan_update
 from binks.settings import Settings
@@ -67,19 +67,6 @@ def make_approve(deps: GraphDeps) -> ConfigNode:
         return apply_decision(state, plan, decision, deps.settings)
 
     return approve
-
-
-def policy_rules(state: AgentState, plan: Plan, settings: Settings) -> list[str] | None:
-    """The auto-approve rules that let ``plan`` through, or None when a person must decide.
-
-    A plan that re-asks about a step whose outcome was uncertain after a crash (a note, or a
-    step on its second attempt, also after an edit) always goes to a person: running it again
-    may repeat a change, and only a person can judge that.
-    """
-    attempts = state.get("attempts") or {}
-    if state.get("note") or any(attempts.get(step.id, 1) > 1 for step in plan.steps):
-        return None
-    return auto_approval(plan, settings)
 
 
 def _answer(config: RunnableConfig, payload: dict[str, Any]) -> Decision:
