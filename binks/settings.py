@@ -139,6 +139,12 @@ class Settings(BaseSettings):
     )
 
     # --- safety ----------------------------------------------------------------------
+    allowed_sources: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=_aliases("ALLOWED_SOURCES"),
+        description="Folders, files and URL prefixes kubectl may read manifests from (-f, -k, --from-file);"
+        " the manifests that ship with Binks are always allowed.",
+    )
     protected_namespaces: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         validation_alias=_aliases("PROTECTED_NAMESPACES"),
@@ -210,7 +216,7 @@ class Settings(BaseSettings):
         "INFO", validation_alias=_aliases("LOG_LEVEL"), description="Lowest level logged."
     )
 
-    @field_validator("protected_namespaces", "auto_approve", "cors_origins", mode="before")
+    @field_validator("protected_namespaces", "auto_approve", "cors_origins", "allowed_sources", mode="before")
     @classmethod
     def _lists(cls, value: Any) -> Any:
         return _split_list(value)
@@ -234,6 +240,14 @@ class Settings(BaseSettings):
             verb, sep, namespace = rule.partition(":")
             if not sep or not verb or not namespace:
                 raise ValueError(f"rule {rule!r} must look like verb:namespace (e.g. scale:demo)")
+        return value
+
+    @field_validator("allowed_sources")
+    @classmethod
+    def _sources(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if "://" in entry and not entry.startswith(("http://", "https://")):
+                raise ValueError(f"{entry!r}: only folders, files and http(s):// URL prefixes can be allowed")
         return value
 
     @property

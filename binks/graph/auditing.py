@@ -12,7 +12,8 @@ from typing import Any
 
 from binks.graph.deps import GraphDeps
 from binks.tools.models import ChangeResult, ProposedChange
-from binks.tools.redact import redact_argv, redact_text, redact_value
+from binks.tools.redact import redact_text, redact_value
+from binks.tools.shown import redact_argv
 
 POLICY_KEY_ID = "policy"
 """The key id of decisions made by ``BINKS_AUTO_APPROVE`` rules, not by a person."""

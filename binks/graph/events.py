@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from langgraph.config import get_stream_writer
 
-from binks.tools.redact import redact_payload
+from binks.tools.shown import redact_payload
 
 EventName = Literal[
     "tool_call",

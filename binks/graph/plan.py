@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from binks.tools.models import ProposedChange
-from binks.tools.redact import redact_argv
+from binks.tools.shown import describe_argv
 
 
 def canonical_json(value: Any) -> str:
@@ -37,14 +37,25 @@ class Step(ProposedChange):
         """The change the tools execute, exactly as proposed."""
         return ProposedChange(**self.model_dump(exclude={"id"}))
 
+    def hashed(self) -> dict[str, Any]:
+        """What the hashes cover: every field, captured files included.
+
+        ``sources`` is left out when empty, so plans proposed before files were captured
+        keep their hash.
+        """
+        data = self.model_dump(mode="json")
+        if not data.get("sources"):
+            data.pop("sources", None)
+        return data
+
     def step_hash(self) -> str:
         """SHA-256 of this step's canonical JSON, recorded with execute intents."""
-        return hashlib.sha256(canonical_json(self.model_dump(mode="json")).encode()).hexdigest()
+        return hashlib.sha256(canonical_json(self.hashed()).encode()).hexdigest()
 
     def describe(self) -> str:
         """One line a person can read: the command or template, literal secrets hidden."""
         if self.argv:
-            what = "kubectl " + " ".join(redact_argv(self.argv))
+            what = describe_argv(self.argv)
         elif self.template:
             what = f"{self.tool} {self.template}"
         else:
@@ -62,7 +73,7 @@ class Plan(BaseModel):
 
     def plan_hash(self) -> str:
         """SHA-256 hex over the canonical JSON of the steps (the summary is not hashed)."""
-        steps = [step.model_dump(mode="json") for step in self.steps]
+        steps = [step.hashed() for step in self.steps]
         return hashlib.sha256(canonical_json(steps).encode()).hexdigest()
 
     def step(self, step_id: str) -> Step:

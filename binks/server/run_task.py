@@ -23,7 +23,7 @@ from binks.graph.approval import PendingApproval, pending_approval
 from binks.logs import log_context
 from binks.server.instrument import ModelTimer
 from binks.server.streaming import EventTranslator
-from binks.tools.redact import redact_payload
+from binks.tools.shown import redact_payload
 
 if TYPE_CHECKING:
     from binks.server.runs import RunManager

@@ -29,6 +29,12 @@ class Flag:
     """The attached or following value; None when the flag stands alone."""
     certain: bool = True
     """False when the word might instead be the value of a flag before it."""
+    word: int = -1
+    """Index in ``ParsedArgv.argv`` of the word that holds the flag."""
+    value_word: int = -1
+    """Index of the word that holds the value (the flag's own word when attached); -1 without one."""
+    offset: int = 0
+    """Where the value starts inside ``argv[value_word]``: rewriting a path keeps the flag's spelling."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,8 @@ def strip_flags(words: list[str], level: str) -> list[str]:
     return commands
 
 
-def args_minus_first(words: list[str], target: str, level: str) -> list[str]:
-    """Cobra's ``argsMinusFirstX``: drop the first real occurrence of a command word."""
+def first_command_at(words: list[str], target: str, level: str) -> int | None:
+    """Cobra's ``argsMinusFirstX``: where the first real occurrence of a command word is."""
     noopt = _noopt_at(level)
     pos = 0
     while pos < len(words):
@@ -109,9 +115,9 @@ def args_minus_first(words: list[str], target: str, level: str) -> list[str]:
             pos += 2
             continue
         if not word.startswith("-") and word == target:
-            return words[:pos] + words[pos + 1 :]
+            return pos
         pos += 1
-    return words
+    return None
 
 
 def _find_sub(level: str, word: str) -> str | None:
@@ -150,14 +156,19 @@ class _Leaf:
     after: list[str] = field(default_factory=list)
 
 
-def _parse_leaf(words: list[str], path: str) -> _Leaf:
-    """Pflag's parse of the leaf command's words: flags, positionals, words after ``--``."""
+def _parse_leaf(words: list[str], path: str, where: list[int]) -> _Leaf:
+    """Pflag's parse of the leaf command's words: flags, positionals, words after ``--``.
+
+    ``where[i]`` is the index in the whole argv of ``words[i]``, recorded on each flag so a
+    caller can rewrite a value in place (a captured file's path, for one).
+    """
     leaf = _Leaf()
     flags = leaf.flags
     index = 0
     unsure_next = False  # the previous flag may have taken this word as its value
     while index < len(words):
         word = words[index]
+        at = where[index]
         index += 1
         certain = not unsure_next
         unsure_next = False
@@ -169,12 +180,12 @@ def _parse_leaf(words: list[str], path: str) -> _Leaf:
             name = normalise(name)
             arity = _arity(f"--{name}", path)
             if eq:
-                flags.append(Flag(name, value, certain))
+                flags.append(Flag(name, value, certain, at, at, len(word) - len(value)))
             elif arity == "value" and index < len(words):
-                flags.append(Flag(name, words[index], certain))
+                flags.append(Flag(name, words[index], certain, at, where[index], 0))
                 index += 1
             else:
-                flags.append(Flag(name, None, certain))
+                flags.append(Flag(name, None, certain, at))
                 unsure_next = arity is None
         elif word.startswith("-") and len(word) > 1:
             cluster = word[1:]
@@ -183,15 +194,17 @@ def _parse_leaf(words: list[str], path: str) -> _Leaf:
                 arity = _arity(short, path)
                 if arity == "value":
                     value = cluster.removeprefix("=")
+                    offset = len(word) - len(value)
                     if not cluster and index < len(words):
-                        value = words[index]
+                        flags.append(Flag(short, words[index], certain, at, where[index], 0))
                         index += 1
-                    flags.append(Flag(short, value, certain))
+                    else:
+                        flags.append(Flag(short, value, certain, at, at, offset))
                     break
                 if cluster.startswith("="):
-                    flags.append(Flag(short, cluster[1:], certain))
+                    flags.append(Flag(short, cluster[1:], certain, at, at, len(word) - len(cluster) + 1))
                     break
-                flags.append(Flag(short, None, certain))
+                flags.append(Flag(short, None, certain, at))
                 if arity is None:
                     # kubectl would take the rest of the word (or the next word) as this
                     # shorthand's value, or reject it: nothing after it can be trusted.
@@ -204,9 +217,10 @@ def _parse_leaf(words: list[str], path: str) -> _Leaf:
     return leaf
 
 
-def parse_argv(argv: list[str]) -> ParsedArgv:
+def parse_argv(argv: list[str] | tuple[str, ...]) -> ParsedArgv:
     """Split an argv (without the ``kubectl`` word) the way kubectl 1.3x does."""
     words = list(argv)
+    where = list(range(len(words)))
     path: list[str] = []
     level = ""
     while True:
@@ -218,10 +232,13 @@ def parse_argv(argv: list[str]) -> ParsedArgv:
             if level == "":
                 return ParsedArgv(argv=tuple(argv), path=(found[0],), known=False)
             break
-        words = args_minus_first(words, found[0], level)
+        pos = first_command_at(words, found[0], level)
+        if pos is not None:
+            del words[pos]
+            del where[pos]
         path.append(sub)
         level = " ".join(path)
-    leaf = _parse_leaf(words, level)
+    leaf = _parse_leaf(words, level, where)
     return ParsedArgv(
         argv=tuple(argv),
         path=tuple(path),

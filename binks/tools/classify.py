@@ -20,10 +20,14 @@ from __future__ import annotations
 import shlex
 from pathlib import PurePath
 
+import yaml
+
 from binks.errors import CommandRefused
 from binks.tools import kubectl_flags as table
 from binks.tools.argv import ParsedArgv, parse_argv
+from binks.tools.gonum import parse_go_int
 from binks.tools.models import Classification, Risk
+from binks.tools.rawpath import normalise_raw
 from binks.tools.refusals import check_argv, check_text
 from binks.tools.resources import canonical, kinds_in, target
 
@@ -116,9 +120,12 @@ def classify_argv(argv: list[str]) -> Classification:
         return _result(parsed, "", False, "read", "no command: kubectl prints its help")
     if any(flag.name in ("help", "-h") and flag.certain and flag.value is None for flag in parsed.flags):
         return _result(parsed, verb, False, "read", f"`{verb} --help` prints help and runs nothing")
-    if parsed.path == ("get",) and any("/proxy" in (value or "") for value in parsed.values("raw")):
+    if parsed.path == ("get",) and any(
+        normalise_raw(value).reaches_workloads for value in parsed.values("raw") if value is not None
+    ):
         reason = (
-            "`get --raw` through the API server's proxy reaches an in-cluster service: treated as a change"
+            "`get --raw` through a proxy, exec, attach or port-forward path reaches into the cluster's "
+            "workloads or nodes: treated as a change"
         )
         return _result(parsed, verb, True, "change", reason)
     if parsed.path in READ_COMMANDS:
@@ -148,10 +155,20 @@ def _dry_run(parsed: ParsedArgv) -> str | None:
     if any(flag.name == "raw" for flag in parsed.flags):
         # `create|replace|delete --raw` sends the request as it is: kubectl ignores --dry-run.
         return None
-    if all(flag.certain and (flag.value or "").lower() in ("client", "server") for flag in flags):
-        mode = (flags[-1].value or "").lower()
-        return f"--dry-run={mode}: nothing is stored"
+    if parsed.path == ("replace",) and parsed.has("force"):
+        # `replace --force` deletes and re-creates; a kubectl that let it through with a
+        # dry-run would still delete: never a read, whatever kubectl does with the flag today.
+        return None
+    modes = _DRY_RUN_MODES.get(parsed.path, ("client", "server"))
+    # kubectl compares the value exactly: `Server` is an error today and must not become a read
+    # if a later kubectl accepts it differently.
+    if all(flag.certain and flag.value in modes for flag in flags):
+        return f"--dry-run={flags[-1].value}: nothing is stored"
     return None
+
+
+#: Commands whose server-side dry-run Binks has not seen work: only ``client`` counts as dry.
+_DRY_RUN_MODES: dict[tuple[str, ...], tuple[str, ...]] = {("auth", "reconcile"): ("client",)}
 
 
 def _change_reason(parsed: ParsedArgv, verb: str) -> str:
@@ -179,16 +196,56 @@ def _risk(parsed: ParsedArgv) -> Risk:
     if path == ("delete",):
         wide = parsed.has("all", "all-namespaces", "-A", "force", "raw")
         by_query = parsed.has("selector", "-l", "field-selector", "filename", "-f", "kustomize", "-k")
-        grace_zero = "0" in parsed.values("grace-period")
+        grace_zero = any(_zero(value) for value in parsed.values("grace-period"))
         if wide or by_query or grace_zero or _kinds(parsed) & _DESTRUCTIVE_KINDS:
             return "destructive"
-    if path == ("scale",) and any(value == "0" for value in parsed.values("replicas")):
+    if path == ("scale",) and any(_zero(value) for value in parsed.values("replicas")):
+        return "destructive"
+    if path == ("patch",) and any(zero_replicas(value) for value in parsed.values("patch", "-p")):
         return "destructive"
     if path == ("replace",) and parsed.has("force"):
         return "destructive"
     if path == ("apply",) and parsed.has("prune"):
         return "destructive"
     return "change"
+
+
+def _zero(value: str | None) -> bool:
+    """Whether kubectl reads this int flag value as 0 (Go's base-0 rules), or cannot read it."""
+    number = parse_go_int(value) if value is not None else None
+    return number is None or number == 0
+
+
+def zero_replicas(patch: str | None) -> bool:
+    """Whether a patch sets ``replicas`` to zero, in any patch type, or cannot be read."""
+    if patch is None:
+        return False
+    try:
+        decoded = yaml.safe_load(patch)
+    except yaml.YAMLError:
+        return "replicas" in patch
+    return _sets_zero(decoded)
+
+
+def _sets_zero(node: object) -> bool:
+    if isinstance(node, dict):
+        path = node.get("path")
+        if isinstance(path, str) and path.rstrip("/").endswith("/replicas") and "value" in node:
+            return _zero_value(node["value"])
+        return any(
+            (key == "replicas" and _zero_value(value)) or _sets_zero(value) for key, value in node.items()
+        )
+    if isinstance(node, list):
+        return any(_sets_zero(item) for item in node)
+    return False
+
+
+def _zero_value(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value == 0
+    return isinstance(value, str) and _zero(value)
 
 
 def _resource(parsed: ParsedArgv) -> tuple[str | None, str | None]:

@@ -30,7 +30,7 @@ from binks.tools.diffing import label, object_diff
 from binks.tools.kubectl import Kubectl, finish
 from binks.tools.models import DryRun, ObjectRef
 from binks.tools.output import cap_output
-from binks.tools.resources import target
+from binks.tools.resources import canonical
 
 Action = Literal["create", "update", "delete", "unchanged"]
 _NO_OUTPUT_FLAG = frozenset({"drain", "cordon", "uncordon"})
@@ -61,6 +61,34 @@ def _certainly_dry(argv: list[str]) -> bool:
         return not classify_argv(argv).mutating
     except CommandRefused:
         return False
+
+
+def targets_of(positionals: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """Every (kind, name) of ``TYPE NAME NAME...`` or ``TYPE/NAME TYPE/NAME...``; None if unclear.
+
+    ``rollout restart deploy a b`` restarts both: a dry-run of ``a`` alone would show a plan
+    that leaves out ``b``.
+    """
+    if not positionals:
+        return None
+    if all("/" in word for word in positionals):
+        pairs = [word.split("/", 1) for word in positionals]
+        if any(not kind or not name or "," in kind for kind, name in pairs):
+            return None
+        return [(canonical(kind), name) for kind, name in pairs]
+    first, names = positionals[0], positionals[1:]
+    if "/" in first or "," in first or not names or any("/" in name for name in names):
+        return None
+    return [(canonical(first), name) for name in names]
+
+
+def scaled_to_zero(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
+    """Whether a change takes a running workload's wanted replicas to zero."""
+    if before is None:
+        return False
+    old = (before.get("spec") or {}).get("replicas")
+    new = (after.get("spec") or {}).get("replicas", old)
+    return new == 0 and old != 0 and "replicas" in (after.get("spec") or {})
 
 
 def namespace_flags(parsed: ParsedArgv) -> list[str]:
@@ -170,13 +198,15 @@ class DryRunner:
         return DryRun(ok=True, message=f"deletes {listing}", diff=f"deletes {listing}\n", objects=objects)
 
     async def _diffs(self, after: list[dict[str, Any]]) -> DryRun:
-        diffs, objects, summary = [], [], []
+        diffs, objects, summary, destroys = [], [], [], []
         for obj in after:
             try:
                 before = await self.live(obj)
             except ClusterError as exc:
                 summary.append(f"{label(obj)}: {exc}")
                 continue
+            if scaled_to_zero(before, obj):
+                destroys.append(f"scales {label(obj)} to 0 replicas")
             diff = object_diff(before, obj)
             action: Action = "create" if before is None else ("update" if diff else "unchanged")
             objects.append(ref(obj, action))
@@ -190,17 +220,21 @@ class DryRunner:
             message="; ".join(summary) or "the server accepted the dry-run",
             diff=text or "no change",
             objects=objects,
+            destroys=destroys,
         )
 
     async def _patched(self, parsed: ParsedArgv) -> DryRun:
         """Dry-run the patch a restart/pause/resume/cordon amounts to, for named objects."""
         path = parsed.path
         if path in (("cordon",), ("uncordon",)):
-            targets = [("node", name) for name in parsed.positionals]
+            targets: list[tuple[str, str]] | None = [("node", name) for name in parsed.positionals]
         else:
-            kind, name = target(parsed.positionals)
-            targets = [(kind, name)] if kind and name else []
-        if not targets or parsed.has("selector", "-l", "all"):
+            targets = targets_of(parsed.positionals)
+        if (
+            not targets
+            or parsed.unsure
+            or parsed.has("selector", "-l", "all", "filename", "-f", "kustomize", "-k")
+        ):
             return DryRun(
                 ok=True,
                 supported=False,

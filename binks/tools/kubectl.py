@@ -20,13 +20,18 @@ from binks.tools.argv import ParsedArgv, parse_argv
 from binks.tools.failures import Failure, explain
 from binks.tools.kubectl_hints import condense, hint, is_help
 from binks.tools.locate import find_kubectl
+from binks.tools.models import CapturedSource
 from binks.tools.output import cap_output
-from binks.tools.redact import redact_argv, redact_output
+from binks.tools.outputs import WITHHELD, group, names_secrets
+from binks.tools.redact import redact_output, redact_text
+from binks.tools.shown import redact_argv
 
 log = logging.getLogger(__name__)
 
 #: Environment variables that would change what kubectl does behind Binks' back.
 _DROPPED_ENV = ("KUBECONFIG", "KUBERC", "KUBECTL_EXTERNAL_DIFF", "KUBECTL_COMMAND_HEADERS", "KUBE_EDITOR")
+#: Binks' own settings (its API key, the model's key) are no business of kubectl or a plugin.
+_PRIVATE_PREFIXES = ("BINKS_", "OLLAMA_", "OPENAI_")
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,21 @@ class Kubectl:
 
     def environment(self) -> dict[str, str]:
         """The process environment kubectl runs with: no kuberc aliases, nothing that retargets it."""
-        env = {key: value for key, value in os.environ.items() if key not in _DROPPED_ENV}
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in _DROPPED_ENV and not key.upper().startswith(_PRIVATE_PREFIXES)
+        }
         env["KUBECTL_KUBERC"] = "false"
         return env
 
-    async def run(self, argv: list[str] | tuple[str, ...], timeout_s: float | None = None) -> KubectlResult:
+    async def run(
+        self,
+        argv: list[str] | tuple[str, ...],
+        timeout_s: float | None = None,
+        *,
+        extra_env: dict[str, str] | None = None,
+    ) -> KubectlResult:
         """Run kubectl; raise ``ClusterError`` only when it cannot start or runs out of time."""
         timeout = timeout_s or self.settings.kubectl_timeout_s
         started = time.perf_counter()
@@ -78,7 +93,7 @@ class Kubectl:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
-                env=self.environment(),
+                env={**self.environment(), **(extra_env or {})},
             )
         except OSError as exc:
             raise ClusterError(f"could not start kubectl ({self.binary}): {exc}; set BINKS_KUBECTL") from exc
@@ -114,11 +129,28 @@ class Finished:
     error: str | None
 
 
-def finish(result: KubectlResult, settings: Settings, parsed: ParsedArgv | None = None) -> Finished:
-    """Redact and cap a result; on failure, say what went wrong and what to check."""
+def finish(
+    result: KubectlResult,
+    settings: Settings,
+    parsed: ParsedArgv | None = None,
+    sources: list[CapturedSource] | None = None,
+    *,
+    secrets: bool = False,
+) -> Finished:
+    """Redact and cap a result; on failure, say what went wrong and what to check.
+
+    stderr is scrubbed like stdout. Where stdout is withheld (a free format that may print
+    Secret values), stderr is too: kubectl's jsonpath errors print the whole object.
+    """
     parsed = parsed or parse_argv(list(result.argv))
-    stdout = redact_output(result.stdout, parsed)
-    stderr = redact_output(result.stderr)
+    free_secrets = group(parsed) == "free" and (secrets or names_secrets(parsed, sources))
+    stdout = (
+        WITHHELD if free_secrets and result.stdout.strip() else redact_output(result.stdout, parsed, sources)
+    )
+    if result.stderr.strip() and free_secrets:
+        stderr = "kubectl's error message is not shown: it may quote Secret values.\n"
+    else:
+        stderr = redact_text(result.stderr)
     if result.ok:
         text, cut = cap_output(
             stdout + (f"\n{stderr}" if stderr.strip() else ""), settings.output_limit_bytes

@@ -69,6 +69,38 @@ class DryRun(_Frozen):
     diff: str | None = Field(None, description="unified diff, live vs dry-run result, or a note")
     supported: bool = True
     objects: list[ObjectRef] = Field(default_factory=list, description="objects the change touches")
+    destroys: list[str] = Field(
+        default_factory=list,
+        description="what the dry-run shows the change would take away (a workload scaled to zero)",
+    )
+
+
+class CapturedFile(_Frozen):
+    """One workstation file (or URL body) kubectl reads, taken once, with its hash."""
+
+    path: str = Field(description="where it sits inside its source: the file's name, or a path in a folder")
+    sha256: str
+    content: str = Field(description="the bytes, base64: what kubectl is given at every run of the step")
+
+
+class CapturedSource(_Frozen):
+    """A file, folder, URL or kustomization a command names, captured when the step was prepared.
+
+    kubectl never reads the original again: every run (dry-run, execute, verify) gets these
+    exact bytes from a private copy, so what runs is what the person saw in the diff, even if
+    the file is edited or the URL answers differently later. ``sha256`` covers every file.
+    """
+
+    flag: str = Field(description="the flag that names it: filename, kustomize, from-file, ...")
+    written: str = Field(description="the value as the command wrote it")
+    kind: Literal["file", "folder", "url", "kustomization"]
+    sha256: str
+    files: list[CapturedFile]
+
+    @property
+    def size(self) -> int:
+        """Bytes over all files."""
+        return sum(len(file.content) * 3 // 4 for file in self.files)
 
 
 class ProposedChange(_Frozen):
@@ -85,6 +117,9 @@ class ProposedChange(_Frozen):
     name: str | None = None
     risk: Risk
     dry_run: DryRun
+    sources: list[CapturedSource] = Field(
+        default_factory=list, description="workstation files and URLs the command reads, captured once"
+    )
 
 
 class ChangeResult(_Frozen):

@@ -1,11 +1,12 @@
 """Remove secret values from tool output before it reaches the model, a log or a plan.
 
-Structured output (JSON, YAML) is parsed and every Secret's ``data``/``stringData`` values
-(and its last-applied annotation, which repeats them) are replaced by a marker that keeps the
-key and the size, so the model still sees which keys exist. Text that is not structured goes
-through patterns: PEM private keys, bearer tokens, JWTs (service-account tokens), and the
-credential fields of kubeconfig files. Output that can only be a secret's raw value (a
-``jsonpath`` read of a Secret) is withheld entirely: no pattern can recognise a bare value.
+Structured output (JSON, YAML, KYAML) is parsed and every object scrubbed: a Secret's
+``data``/``stringData`` values (and its last-applied annotation, which repeats them) become
+a marker that keeps the key and the size, a kubeconfig's ``users`` lose every credential,
+and environment variables named like credentials lose their values. Text that is not
+structured goes through patterns: PEM private keys, bearer tokens, JWTs (service-account
+tokens), credential fields (``password: ...``). Output that cannot be scrubbed and may hold
+a Secret is withheld entirely (:mod:`binks.tools.outputs` says which).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import binascii
 import copy
 import json
 import re
-import shlex
 from typing import Any
 
 import yaml
 
 from binks.tools.argv import ParsedArgv
-from binks.tools.resources import kinds_in
+from binks.tools.models import CapturedSource
+from binks.tools.outputs import UNPARSED, WITHHELD, group, names_secrets, parse_objects
 
 MARK = "<redacted>"
 _PEM = re.compile(
@@ -29,24 +30,21 @@ _PEM = re.compile(
     re.DOTALL,
 )
 _BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}")
+_BASIC = re.compile(r"(?i)\b(basic)\s+[A-Za-z0-9+/=]{8,}")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}")
 _CRED_FIELD = re.compile(
     r"(?im)^(\s*-?\s*\"?(?:client-key-data|token|id-token|refresh-token|access-token|password"
-    r"|client-secret|auth)\"?\s*[:=]\s*)(?!\"?<)(\"[^\"]*\"|[^\s,\"]+)"
+    r"|client-secret|auth|secret-access-key|aws_secret_access_key)\"?\s*[:=]\s*)(?!\"?<)(\"[^\"]*\"|[^\s,\"]+)"
 )
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+@")
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _SECRET_TYPE = re.compile(r"^(Opaque|kubernetes\.io/.+|bootstrap\.kubernetes\.io/.+|helm\.sh/.+)$")
-_UNSTRUCTURED = (
-    "jsonpath",
-    "go-template",
-    "template",
-    "custom-columns",
-    "jsonpath-as-json",
-    "jsonpath-file",
-    "go-template-file",
-    "templatefile",
-    "custom-columns-file",
+SECRET_NAME = re.compile(
+    r"(?i)(password|passwd|pwd|token|secret|credential|private[-_]?key|api[-_]?key|access[-_]?key)"
 )
+#: Kubeconfig user fields that say how to log in but hold no credential.
+_SAFE_USER_FIELDS = frozenset({"apiVersion", "command", "interactiveMode", "provideClusterInfo", "name"})
+_SECRET_KIND = re.compile(r"""(?i)["']?kind["']?\s*:\s*["']?(Secret|SecretList|Config)["']?\b""")
 
 
 def _size(value: Any, encoded: bool) -> str:
@@ -82,11 +80,50 @@ def _scrub_secret(obj: dict[str, Any]) -> None:
         annotations[_LAST_APPLIED] = MARK
 
 
+def _scrub_user(node: Any) -> Any:
+    """A kubeconfig user entry with every credential hidden (exec env, tokens, keys, provider config)."""
+    if isinstance(node, dict):
+        return {
+            key: value
+            if key in _SAFE_USER_FIELDS and not isinstance(value, dict | list)
+            else _scrub_user(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_scrub_user(item) for item in node]
+    return MARK if node is not None and node != "" else node
+
+
+def _scrub_kubeconfig(obj: dict[str, Any]) -> None:
+    users = obj.get("users")
+    if isinstance(users, list):
+        obj["users"] = [
+            {**entry, "user": _scrub_user(entry.get("user"))} if isinstance(entry, dict) else MARK
+            for entry in users
+        ]
+    for entry in obj.get("clusters") or []:
+        cluster = entry.get("cluster") if isinstance(entry, dict) else None
+        if isinstance(cluster, dict) and isinstance(cluster.get("proxy-url"), str):
+            cluster["proxy-url"] = _URL_CREDENTIALS.sub(rf"\1{MARK}@", cluster["proxy-url"])
+
+
+def _scrub_env(entries: list[Any]) -> None:
+    """``env: [{name: DB_PASSWORD, value: ...}]`` in a pod spec: literal credentials."""
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("value"), str):
+            if SECRET_NAME.search(str(entry.get("name", ""))):
+                entry["value"] = MARK
+
+
 def scrub(node: Any, in_secret_list: bool = False) -> Any:
-    """Redact Secret values in a decoded JSON/YAML structure, in place; returns it."""
+    """Redact Secret values and credentials in a decoded JSON/YAML structure, in place; returns it."""
     if isinstance(node, dict):
         if _is_secret(node, in_secret_list):
             _scrub_secret(node)
+        if node.get("kind") == "Config" or ("users" in node and "clusters" in node):
+            _scrub_kubeconfig(node)
+        if isinstance(node.get("env"), list):
+            _scrub_env(node["env"])
         child_in_list = node.get("kind") == "SecretList"
         for key, value in node.items():
             scrub(value, child_in_list and key == "items")
@@ -96,45 +133,28 @@ def scrub(node: Any, in_secret_list: bool = False) -> Any:
     return node
 
 
+def _dump(values: list[Any], as_json: bool) -> str:
+    if as_json:
+        return "".join(json.dumps(scrub(value), indent=4, ensure_ascii=False) + "\n" for value in values)
+    dumped = [yaml.safe_dump(scrub(doc), sort_keys=False, allow_unicode=True) for doc in values]
+    return "---\n".join(dumped)
+
+
 def _structured(text: str) -> str | None:
     """The text with Secret values scrubbed, if it is JSON or YAML of objects; else None."""
     stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        values = _json_values(stripped)
-        if values is None:
-            # JSON we cannot parse may still hold a Secret (a cut-off stream): show none of it.
-            return _WITHHELD if _SECRET_KIND.search(text) else None
-        return "".join(json.dumps(scrub(value), indent=4, ensure_ascii=False) + "\n" for value in values)
-    if re.search(r"(?m)^(kind|apiVersion|items):", text):
-        try:
-            docs = list(yaml.safe_load_all(text))
-        except yaml.YAMLError:
-            return None
-        if not all(isinstance(doc, dict | list) or doc is None for doc in docs):
-            return None
-        dumped = [yaml.safe_dump(scrub(doc), sort_keys=False, allow_unicode=True) for doc in docs if doc]
-        return "---\n".join(dumped)
-    return None
+    looks_json = stripped.startswith(("{", "["))
+    looks_yaml = bool(re.search(r"(?m)^(kind|apiVersion|items|users|clusters):|^---\s*$", text))
+    if not looks_json and not looks_yaml:
+        return None
+    values = parse_objects(text)
+    if values is None:
+        # Structured text we cannot parse may still hold a Secret (a cut-off stream): show none of it.
+        return _WITHHELD_TEXT if _SECRET_KIND.search(text) else None
+    return _dump(values, looks_json)
 
 
-_SECRET_KIND = re.compile(r'"kind"\s*:\s*"Secret(List)?"')
-_WITHHELD = f"{MARK}: output that holds a Secret and could not be parsed is not shown\n"
-
-
-def _json_values(text: str) -> list[Any] | None:
-    """Every JSON value in ``text``: one document, or several back to back (a watch stream)."""
-    decoder = json.JSONDecoder()
-    values: list[Any] = []
-    position = 0
-    while position < len(text):
-        try:
-            value, position = decoder.raw_decode(text, position)
-        except ValueError:
-            return None
-        values.append(value)
-        while position < len(text) and text[position].isspace():
-            position += 1
-    return values
+_WITHHELD_TEXT = f"{MARK}: output that holds a Secret and could not be parsed is not shown\n"
 
 
 def _secret_blocks(text: str) -> str:
@@ -157,15 +177,35 @@ def _secret_blocks(text: str) -> str:
     return "---\n".join(out) if len(out) > 1 else out[0]
 
 
+def redact_patterns(text: str) -> str:
+    """Private keys, bearer and basic credentials, JWTs, credential fields and URL passwords."""
+    text = _PEM.sub(lambda match: f"{MARK} {match.group(1)}", text)
+    text = _BEARER.sub(lambda match: f"{match.group(1)} {MARK}", text)
+    text = _BASIC.sub(lambda match: f"{match.group(1)} {MARK}", text)
+    text = _JWT.sub(MARK, text)
+    text = _URL_CREDENTIALS.sub(rf"\1{MARK}@", text)
+    text = _NAMED_VALUE.sub(_named_mark, text)
+    return _CRED_FIELD.sub(_field_mark, text)
+
+
+#: ``DB_PASSWORD:  hunter2`` in ``describe`` output, ``API_TOKEN=abc`` in a log line.
+_NAMED_VALUE = re.compile(r"(?m)^([ \t]*-?[ \t]*)([A-Za-z_][\w.-]*)([ \t]*[:=][ \t]*)(\S[^\n]*)$")
+_NOT_A_VALUE_KEY = re.compile(r"(?i)(name|ref|namespace|optional|type|path|mode|file|items|keys?)$")
+
+
+def _named_mark(match: re.Match[str]) -> str:
+    indent, key, sep, value = match.groups()
+    if not SECRET_NAME.search(key) or _NOT_A_VALUE_KEY.search(key) or value.startswith(("<", MARK)):
+        return match.group(0)
+    return f"{indent}{key}{sep}{MARK}"
+
+
 def redact_text(text: str) -> str:
     """Redact secrets from any text: structured Secrets, private keys, tokens, credentials."""
     if not text:
         return text
     text = _structured(text) or _secret_blocks(text)
-    text = _PEM.sub(lambda match: f"{MARK} {match.group(1)}", text)
-    text = _BEARER.sub(lambda match: f"{match.group(1)} {MARK}", text)
-    text = _JWT.sub(f"{MARK} token", text)
-    return _CRED_FIELD.sub(_field_mark, text)
+    return redact_patterns(text)
 
 
 def _field_mark(match: re.Match[str]) -> str:
@@ -173,68 +213,26 @@ def _field_mark(match: re.Match[str]) -> str:
     return f'{match.group(1)}"{MARK}"' if quoted else f"{match.group(1)}{MARK}"
 
 
-def reads_secret_values(parsed: ParsedArgv) -> bool:
-    """Whether a command prints Secret fields in a free format no redaction can recognise."""
-    kinds = {kind for word in parsed.positionals for kind in kinds_in(word)}
-    outputs = [value or "" for value in parsed.values("output", "-o")]
-    free = any(value.split("=", 1)[0] in _UNSTRUCTURED for value in outputs) or parsed.has("template")
-    # kubeconfig user entries (tokens, keys, exec env) are as secret as a Secret
-    return free and ("secret" in kinds or parsed.path == ("config", "view"))
+def redact_output(
+    text: str, parsed: ParsedArgv | None = None, sources: list[CapturedSource] | None = None
+) -> str:
+    """Redact a kubectl command's output by its format; withhold what cannot be scrubbed.
 
-
-def redact_output(text: str, parsed: ParsedArgv | None = None) -> str:
-    """Redact a kubectl command's output; withhold it when it can only be raw secret values."""
-    if parsed is not None and reads_secret_values(parsed) and text.strip():
-        return (
-            f"{MARK}: this command prints Secret values in a free format, so Binks does not show "
-            "its output. Use `describe secret NAME` to see the keys and their sizes.\n"
-        )
-    return redact_text(text)
-
-
-#: Flags whose value may carry a secret however the command is written.
-_SECRET_VALUE_FLAGS = ("--from-literal", "--docker-password", "--patch", "-p")
-
-
-def _flag_value_mark(flag: str, value: str) -> str:
-    if flag == "--from-literal":
-        key, sep, _rest = value.partition("=")
-        return f"{key}={MARK}" if sep else MARK
-    return MARK
-
-
-def redact_argv(argv: list[str]) -> list[str]:
-    """A kubectl argv as it may be written to a log or the audit: literal values hidden.
-
-    ``--from-literal`` values and ``--docker-password`` are always hidden; patch payloads
-    (``-p``/``--patch``) are hidden when the command touches Secrets; every word goes
-    through :func:`redact_text` (tokens, keys, ``password=...``).
+    Free formats (jsonpath, templates, custom columns) of a command that names Secrets or a
+    kubeconfig are withheld; structured formats are parsed and scrubbed object by object,
+    and withheld when they do not parse; the rest goes through :func:`redact_text`.
     """
-    touches_secrets = any("secret" in kinds_in(word) for word in argv if not word.startswith("-"))
-    hidden = {"--from-literal", "--docker-password"} | ({"--patch", "-p"} if touches_secrets else set())
-    out: list[str] = []
-    pending: str | None = None
-    for word in argv:
-        if pending is not None:
-            out.append(_flag_value_mark(pending, word))
-            pending = None
-            continue
-        flag, sep, value = word.partition("=")
-        if flag in hidden and flag in _SECRET_VALUE_FLAGS:
-            if sep:
-                out.append(f"{flag}={_flag_value_mark(flag, value)}")
-            else:
-                out.append(word)
-                pending = flag
-            continue
-        if "-p" in hidden and word.startswith("-p") and len(word) > 2 and not word.startswith("-p="):
-            out.append(f"-p{MARK}")  # a shorthand with its value attached: -p'{"data": ...}'
-            continue
-        if sep and not word.startswith("-") and _SECRET_KEY.search(flag):
-            out.append(f"{flag}={MARK}")  # `set env DB_PASSWORD=...`, `--from-env`-style words
-            continue
-        out.append(redact_text(word))
-    return out
+    if parsed is None or not text.strip():
+        return redact_text(text)
+    kind = group(parsed)
+    if kind == "free" and names_secrets(parsed, sources):
+        return WITHHELD
+    if kind == "structured":
+        values = parse_objects(text)
+        if values is None:
+            return UNPARSED
+        return redact_patterns(_dump(values, text.lstrip().startswith(("{", "["))))
+    return redact_text(text)
 
 
 def redact_value(value: Any) -> Any:
@@ -246,52 +244,14 @@ def redact_value(value: Any) -> Any:
     return _redact_strings(scrub(copy.deepcopy(value)))
 
 
-_SECRET_KEY = re.compile(r"(?i)(password|passwd|token|secret|credential|private[-_]?key|api[-_]?key)")
-
-
 def _redact_strings(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
     if isinstance(value, dict):
         return {
-            key: MARK if isinstance(item, str) and _SECRET_KEY.search(str(key)) else _redact_strings(item)
+            key: MARK if isinstance(item, str) and SECRET_NAME.search(str(key)) else _redact_strings(item)
             for key, item in value.items()
         }
     if isinstance(value, list):
         return [_redact_strings(item) for item in value]
     return value
-
-
-_COMMAND_KEYS = frozenset({"command", "description"})
-
-
-def redact_payload(value: Any) -> Any:
-    """An event or API payload with every command in it as :func:`redact_argv` shows it.
-
-    Plans, tool calls and step descriptions carry the model's kubectl commands, which may
-    hold literal secrets (``create secret generic s --from-literal=password=...``). The plan
-    hash is computed over the real steps before this runs; only what people and logs see
-    is redacted.
-    """
-    if isinstance(value, dict):
-        out: dict[Any, Any] = {}
-        for key, item in value.items():
-            if key == "argv" and isinstance(item, list) and all(isinstance(word, str) for word in item):
-                out[key] = redact_argv(list(item))
-            elif key in _COMMAND_KEYS and isinstance(item, str):
-                out[key] = _redact_command(item)
-            else:
-                out[key] = redact_payload(item)
-        return out
-    if isinstance(value, list):
-        return [redact_payload(item) for item in value]
-    return value
-
-
-def _redact_command(command: str) -> str:
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return redact_text(command)
-    redacted = redact_argv(words)
-    return command if redacted == words else shlex.join(redacted)

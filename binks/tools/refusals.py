@@ -13,6 +13,8 @@ import re
 from binks.errors import CommandRefused
 from binks.tools import kubectl_flags as table
 from binks.tools.argv import ParsedArgv, normalise
+from binks.tools.gonum import parse_go_int
+from binks.tools.rawpath import normalise_raw
 from binks.tools.shell_hints import shell_hints
 
 _SHELL = re.compile(r"[|;&<>`\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\$\(|\$\{")
@@ -28,9 +30,13 @@ REFUSED_FLAGS: dict[str, str] = {
         f"changes which cluster or identity kubectl uses; {_TARGET}: drop the flag",
     ),
     **dict.fromkeys(
-        ("cache-dir", "profile", "profile-output", "kuberc", "output-directory"),
+        ("cache-dir", "profile", "profile-output", "kuberc", "output-directory", "load-restrictor", "mount"),
         "writes or reads files on the workstation: drop the flag",
     ),
+    "vmodule": "sets per-file log levels, which can print request and response bodies: drop the flag",
+    "show-secrets": "prints Secret values unmasked: drop the flag (Binks shows diffs with values hidden)",
+    "resolve": "prints the values behind secretKeyRef and configMapKeyRef: drop the flag (--list alone "
+    "shows where each value comes from)",
     "edit": "opens an editor, which Binks cannot drive: write the change as apply, patch or set",
     **dict.fromkeys(
         (
@@ -40,6 +46,9 @@ REFUSED_FLAGS: dict[str, str] = {
             "helm-kube-version",
             "enable-alpha-plugins",
             "enable-exec",
+            "network",
+            "network-name",
+            "as-current-user",
         ),
         "makes kustomize run programs on the workstation (helm, exec plugins): render the manifests "
         "elsewhere and apply the result",
@@ -96,8 +105,11 @@ def _refused_flag(word: str, path: tuple[str, ...]) -> str | None:
         for char in word[1:]:
             if char == "s":
                 return "server"
+            per_command = table.PER_COMMAND_ARITY.get(f"-{char}", {}).get(" ".join(path))
             if char in table.GLOBAL_VALUE_SHORTS or char in table.VALUE_SHORTS or char == "=":
                 return None  # the rest of the word is this flag's value
+            if per_command == "value":
+                return None  # `patch -pspec: ...`: here -p takes the rest of the word
     return None
 
 
@@ -110,6 +122,15 @@ def check_argv(parsed: ParsedArgv) -> None:
         if flag is not None:
             shown = f"-s/--{flag}" if flag == "server" else f"--{flag}"
             raise CommandRefused(f"refused {shown}: it {REFUSED_FLAGS[flag]}.")
+    _check_verbosity(parsed)
+    _check_outputs(parsed)
+    for value in parsed.values("raw"):
+        if value is not None and parsed.path != ("config", "view"):
+            raw = normalise_raw(value)
+            if raw.watches:
+                raise CommandRefused(
+                    "refused a watch through --raw: it streams and never ends. Read once with `get` instead."
+                )
     path = parsed.path
     for prefix, why in _REFUSED_COMMANDS.items():
         if path[: len(prefix)] == prefix:
@@ -121,10 +142,6 @@ def check_argv(parsed: ParsedArgv) -> None:
         )
     if path == ("config", "view") and parsed.has("raw", "flatten"):
         raise CommandRefused("refused `config view --raw/--flatten`: it prints credentials. Drop the flag.")
-    if any("watch" in (value or "").lower() for value in parsed.values("raw")):
-        raise CommandRefused(
-            "refused a watch through --raw: it streams and never ends. Read once with `get` instead."
-        )
     if path[:1] in (("exec",), ("run",)) and parsed.has("stdin", "tty", "-i", "-t", "attach"):
         raise CommandRefused(
             f"refused `kubectl {path[0]}` with -i/-t/--attach: Binks cannot drive an interactive "
@@ -137,3 +154,39 @@ def check_argv(parsed: ParsedArgv) -> None:
             "until stopped, and Binks runs each command to completion. Drop the flag (use --tail "
             "or --since to limit logs)."
         )
+
+
+#: Highest ``-v`` level that prints no request or response bodies or headers.
+MAX_VERBOSITY = 5
+
+
+def _check_verbosity(parsed: ParsedArgv) -> None:
+    """Refuse log levels that print request and response bodies (and headers) on stderr.
+
+    klog reads ``-v`` as a base-10 integer; anything it would read as above
+    :data:`MAX_VERBOSITY`, or that Binks cannot read the same way, is refused.
+    """
+    for value in parsed.values("v", "-v"):
+        level = parse_go_int(value, 10) if value is not None else None
+        if level is None or level > MAX_VERBOSITY:
+            raise CommandRefused(
+                f"refused -v={value}: log levels above {MAX_VERBOSITY} print whole API requests and "
+                "responses, Secret values included. Drop -v (or use -v=4 or lower)."
+            )
+
+
+_TEMPLATE_FILES = ("go-template-file", "jsonpath-file", "custom-columns-file", "templatefile")
+
+
+def _check_outputs(parsed: ParsedArgv) -> None:
+    """Refuse output options that read or write workstation files."""
+    formats = [(value or "").split("=", 1)[0] for value in parsed.values("output", "-o")]
+    if any(name in _TEMPLATE_FILES for name in formats):
+        raise CommandRefused(
+            "refused a template file: Binks does not let kubectl read workstation files for output. "
+            "Write the template inline: -o jsonpath=... or -o go-template=..."
+        )
+    if parsed.path == ("kustomize",) and parsed.values("output", "-o"):
+        raise CommandRefused("refused `kustomize -o`: it writes files on the workstation. Drop -o.")
+    if parsed.path == ("kustomize",) and parsed.values("env", "-e"):
+        raise CommandRefused("refused `kustomize --env`: it configures plugins Binks does not run.")

@@ -13,20 +13,24 @@ read and correct.
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
 from binks.errors import ClusterError, CommandRefused
 from binks.settings import Settings, load_settings
 from binks.tools.argv import parse_argv
+from binks.tools.capture import Capturer
 from binks.tools.classify import classify_argv, split_command
 from binks.tools.client import KubeApiError, KubeClient
 from binks.tools.cluster import get_cluster_status
 from binks.tools.dryrun import DryRunner
 from binks.tools.failures import Failure
+from binks.tools.gonum import parse_go_int
 from binks.tools.kubectl import Finished, Kubectl, finish
 from binks.tools.lookup import Lookup
 from binks.tools.models import (
+    CapturedSource,
     ChangeResult,
     Classification,
     ClusterContext,
@@ -36,6 +40,17 @@ from binks.tools.models import (
     Verification,
 )
 from binks.tools.output import cap_output
+from binks.tools.outputs import (
+    WITHHELD,
+    group,
+    holds_secret,
+    literal_credentials,
+    mask_values,
+    names_secrets,
+    parse_objects,
+    probe_argv,
+)
+from binks.tools.redact import redact_output
 from binks.tools.registry import (
     CheckAgentStatusArgs,
     RunKubectlArgs,
@@ -43,6 +58,7 @@ from binks.tools.registry import (
     parse_args,
     tool_specs,
 )
+from binks.tools.sources import SourceStore, rewrite
 from binks.tools.verify import REAPPLY_VERBS, ROLLOUT_VERBS, WORKLOADS, Verifier
 from binks.tools.worker_job import NAMESPACE, load_template, render_job
 from binks.tools.workers import Workers
@@ -62,6 +78,8 @@ class KubeToolbox:
         self.verifier = Verifier(self.kubectl, self.dry_runner, self.settings)
         self.workers = Workers(self.kube, self.settings)
         self.lookup = Lookup(self.kubectl, self.kube, self.settings)
+        self.capturer = Capturer(self.settings, self.kubectl)
+        self.store = SourceStore()
 
     def specs(self) -> list[dict[str, Any]]:
         """OpenAI-style function schemas of the four tools."""
@@ -71,7 +89,10 @@ class KubeToolbox:
         """Read or change, from the call itself; ``CommandRefused``/``ValueError`` to refuse it."""
         call = parse_args(name, args)
         if isinstance(call, RunKubectlArgs):
-            return classify_argv(split_command(call.command))
+            argv = split_command(call.command)
+            classification = classify_argv(argv)
+            self.capturer.check(parse_argv(argv))
+            return classification
         if isinstance(call, SpawnWorkerAgentArgs):
             load_template(self.settings, call.agent_type)
             return Classification(
@@ -103,13 +124,7 @@ class KubeToolbox:
             )
         call = parse_args(name, args)
         if isinstance(call, RunKubectlArgs):
-            argv = split_command(call.command)
-            done = finish(await self.kubectl.run(argv), self.settings, parse_argv(argv))
-            if done.failure in _FATAL:
-                raise ClusterError(done.error or "kubectl failed")
-            note = await self._note(assessed, done)
-            output = f"{done.output.rstrip()}\n{note}\n" if note else done.output
-            return ToolResult(ok=done.ok, output=output, truncated_bytes=done.truncated_bytes)
+            return await self._read_kubectl(assessed, split_command(call.command))
         try:
             if isinstance(call, CheckAgentStatusArgs):
                 text, data = await self.workers.status(call.job_name)
@@ -122,6 +137,52 @@ class KubeToolbox:
             return ToolResult(ok=False, output=str(exc))
         capped, cut = cap_output(text, self.settings.output_limit_bytes)
         return ToolResult(ok=True, output=capped, truncated_bytes=cut, data=data)
+
+    async def _read_kubectl(self, assessed: Classification, argv: list[str]) -> ToolResult:
+        """A kubectl read: sources captured, free formats checked first, output scrubbed."""
+        parsed = parse_argv(argv)
+        sources = await self.capturer.capture(parsed)
+        if parsed.path == ("kustomize",):
+            rendered = base64.b64decode(sources[0].files[0].content).decode("utf-8", errors="replace")
+            text, cut = cap_output(redact_output(rendered, parsed, sources), self.settings.output_limit_bytes)
+            return ToolResult(ok=True, output=text, truncated_bytes=cut)
+        runnable = self.runnable(argv, sources)
+        hidden: list[str] = []
+        if parsed.path == ("get",) and group(parsed) == "free" and not names_secrets(parsed, sources):
+            probed = await self._probe(runnable)
+            if isinstance(probed, ToolResult):
+                return probed
+            hidden = probed
+        done = finish(await self.kubectl.run(runnable), self.settings, parsed, sources)
+        if done.failure in _FATAL:
+            raise ClusterError(done.error or "kubectl failed")
+        note = await self._note(assessed, done)
+        output = mask_values(done.output, hidden)
+        output = f"{output.rstrip()}\n{note}\n" if note else output
+        return ToolResult(ok=done.ok, output=output, truncated_bytes=done.truncated_bytes)
+
+    async def _probe(self, runnable: list[str]) -> ToolResult | list[str]:
+        """Before a free-format ``get`` runs: the same read as JSON, to see what it would print.
+
+        Returns the answer to give instead (withheld when a Secret is among the objects, or
+        the read's own failure), or the literal credentials among the objects (environment
+        values named like passwords), which are masked wherever the real output shows them.
+        """
+        probe = probe_argv(parse_argv(runnable))
+        result = await self.kubectl.run(probe)
+        if not result.ok:
+            done = finish(result, self.settings, parse_argv(probe))
+            if done.failure in _FATAL:
+                raise ClusterError(done.error or "kubectl failed")
+            return ToolResult(ok=False, output=done.output, truncated_bytes=done.truncated_bytes)
+        objects = parse_objects(result.stdout)
+        if objects is None or holds_secret(objects):
+            return ToolResult(ok=True, output=WITHHELD)
+        return literal_credentials(objects)
+
+    def runnable(self, argv: list[str], sources: list[CapturedSource]) -> list[str]:
+        """The argv kubectl runs: captured sources replaced by their private copies."""
+        return rewrite(parse_argv(argv), sources, self.store) if sources else list(argv)
 
     async def _note(self, assessed: Classification, done: Finished) -> str | None:
         """Where to look instead, after a NotFound or an empty list in a namespace."""
@@ -164,12 +225,18 @@ class KubeToolbox:
             )
         assert isinstance(call, RunKubectlArgs)  # assess() returned mutating for the other two
         argv = split_command(call.command)
+        sources = await self.capturer.capture(parse_argv(argv))
+        dry_run = await self.dry_runner.dry_run(parse_argv(self.runnable(argv, sources)))
+        if dry_run.destroys and assessed.risk == "change":
+            # The spelling looked ordinary (`--replicas=00`, a patch, a manifest), the objects say not.
+            common["risk"] = "destructive"
         return ProposedChange(
             tool="run_kubectl",
             args=call.model_dump(),
             argv=argv,
             name=assessed.name,
-            dry_run=await self.dry_runner.dry_run(parse_argv(argv)),
+            dry_run=dry_run,
+            sources=sources,
             **common,
         )
 
@@ -180,11 +247,13 @@ class KubeToolbox:
         if change.tool != "run_kubectl" or not change.argv:
             raise ValueError(f"{change.tool} is not a change Binks executes")
         classify_argv(change.argv)  # raises CommandRefused if the rules refuse it now
+        runnable = self.runnable(change.argv, change.sources)
         try:
-            result = await self.kubectl.run(change.argv)
+            result = await self.kubectl.run(runnable)
         except ClusterError as exc:
             return ChangeResult(ok=False, output="", error=f"{exc} (the change may or may not have happened)")
-        done = finish(result, self.settings, parse_argv(change.argv))
+        secrets = any(obj.kind == "Secret" for obj in change.dry_run.objects)
+        done = finish(result, self.settings, parse_argv(change.argv), change.sources, secrets=secrets)
         return ChangeResult(ok=done.ok, output=done.output, error=done.error)
 
     async def verify(self, change: ProposedChange, result: ChangeResult) -> Verification:
@@ -196,7 +265,7 @@ class KubeToolbox:
             return await self.workers.verify(
                 str(params["job_name"]), params.get("thread_id"), params.get("step_id")
             )
-        parsed = parse_argv(change.argv or [])
+        parsed = parse_argv(self.runnable(change.argv or [], change.sources))
         kind, name, objects = change.resource, change.name, change.dry_run.objects
         target = _replicas(change)
         if change.verb == "scale" and kind and name and target is not None:
@@ -221,7 +290,7 @@ class KubeToolbox:
         if change.tool == "spawn_worker_agent":
             job = await self.workers.read_job(str((change.params or {})["job_name"]))
             return "applied" if job is not None else "not_applied"
-        parsed = parse_argv(change.argv or [])
+        parsed = parse_argv(self.runnable(change.argv or [], change.sources))
         target = _replicas(change)
         scale = (
             (change.resource, change.name, target) if change.verb == "scale" and target is not None else None
@@ -236,13 +305,11 @@ class KubeToolbox:
         )
 
     def close(self) -> None:
-        """Release the API client's connections."""
+        """Release the API client's connections and the private copies of captured files."""
         self.kube.close()
+        self.store.close()
 
 
 def _replicas(change: ProposedChange) -> int | None:
     values = parse_argv(change.argv or []).values("replicas")
-    try:
-        return int(values[-1]) if values and values[-1] is not None else None
-    except ValueError:
-        return None
+    return parse_go_int(values[-1]) if values and values[-1] is not None else None

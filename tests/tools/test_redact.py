@@ -10,7 +10,8 @@ import yaml
 
 from binks.tools.argv import parse_argv
 from binks.tools.output import cap_output
-from binks.tools.redact import MARK, redact_argv, redact_output, redact_text, redact_value
+from binks.tools.redact import MARK, redact_output, redact_text, redact_value
+from binks.tools.shown import redact_argv
 
 PASSWORD = "hunter2-very-secret"
 B64 = base64.b64encode(PASSWORD.encode()).decode()
@@ -134,7 +135,7 @@ def test_argv_for_the_audit_hides_literals_and_secret_patches() -> None:
         f"user={MARK}",
     ]
     patch = ["patch", "secret/db", "-p", json.dumps({"data": {"password": B64}})]
-    assert redact_argv(patch) == ["patch", "secret/db", "-p", MARK]
+    assert redact_argv(patch) == ["patch", "secret/db", "-p", json.dumps({"data": {"password": MARK}})]
     scale = ["-n", "shop", "scale", "deployment/web", "--replicas=3"]
     assert redact_argv(scale) == scale
     deploy_patch = ["patch", "deploy/web", "-p", '{"spec":{"replicas":2}}']
@@ -179,7 +180,7 @@ def test_kubeconfig_fields_in_a_free_format_are_withheld() -> None:
 
 
 def test_commands_in_payloads_hide_literal_values() -> None:
-    from binks.tools.redact import redact_payload
+    from binks.tools.shown import redact_payload
 
     command = "kubectl create secret generic s --from-literal=password=hunter2"
     out = redact_payload(
@@ -191,7 +192,7 @@ def test_commands_in_payloads_hide_literal_values() -> None:
 
 
 def test_argv_hides_secret_named_env_values_and_attached_patches() -> None:
-    from binks.tools.redact import redact_argv
+    from binks.tools.shown import redact_argv
 
     assert redact_argv(["set", "env", "deploy/web", "DB_PASSWORD=hunter2", "LOG_LEVEL=debug"]) == [
         "set",

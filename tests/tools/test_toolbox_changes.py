@@ -54,7 +54,7 @@ async def test_scale_is_dry_run_then_executed_once_and_verified(
 
 
 async def test_apply_creates_and_verifies(toolbox: KubeToolbox, kube_api: KubeApi, tmp_path: Path) -> None:
-    manifest = tmp_path / "web.yaml"
+    manifest = tmp_path / "manifests" / "web.yaml"  # inside the allowed sources
     manifest.write_text(yaml.safe_dump(WEB))
     change = await _propose(toolbox, f"apply -f {manifest}")
     assert change.dry_run.ok

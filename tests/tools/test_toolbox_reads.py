@@ -26,7 +26,12 @@ async def test_reads_run(any_toolbox: KubeToolbox) -> None:
 
 @pytest.mark.real_cluster
 async def test_changes_are_refused_by_read(any_toolbox: KubeToolbox) -> None:
-    for command in ("delete ns default", "scale deploy web --replicas=0", "apply -f x.yaml", "foo bar"):
+    for command in (
+        "delete ns default",
+        "scale deploy web --replicas=0",
+        "apply -f manifests/agents/echo-job.yaml",
+        "foo bar",
+    ):
         with pytest.raises(CommandRefused, match="needs approval"):
             await any_toolbox.read("run_kubectl", {"command": command})
     with pytest.raises(CommandRefused, match="needs approval"):

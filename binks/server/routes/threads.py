@@ -24,7 +24,7 @@ from binks.server.schemas import (
     ThreadSummary,
 )
 from binks.server.streaming import message_text
-from binks.tools.redact import redact_payload
+from binks.tools.shown import redact_payload
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody},

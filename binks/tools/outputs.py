@@ -1,0 +1,186 @@
+"""What kubectl prints, by output format: what can be scrubbed, and what must be withheld.
+
+Redaction decides from the **objects in the response**, not from the words of the
+command, because the words can hide what comes back (``get -f some.yaml``, ``get all``, a
+``TYPE/NAME``, a selector). kubectl's output formats fall into three groups:
+
+* **structured** (``json``, ``yaml``, ``kyaml``; and what ``config view``,
+  ``apply view-last-applied``, ``kustomize`` and ``get --raw`` print): parsed, every object
+  scrubbed (a Secret's values, its last-applied annotation, kubeconfig credentials); output
+  that should be structured but does not parse is withheld;
+* **tables** (the default, ``wide``, ``name``): the API server's tables and names hold no
+  Secret values;
+* **free** (``jsonpath``, ``go-template``, ``custom-columns``, their ``-file`` forms,
+  ``--template``, ``--sort-by``, ``wait --for=jsonpath``, and any format kubectl may add):
+  the text cannot be scrubbed, so it is withheld when the command can return a Secret (or a
+  kubeconfig): when its words, its path or its captured files name one, and, for ``get``,
+  when the same command run first with ``-o json`` shows one among its objects.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+import yaml
+
+from binks.tools.argv import ParsedArgv
+from binks.tools.models import CapturedSource
+from binks.tools.resources import kinds_in
+
+Group = Literal["structured", "table", "free"]
+
+STRUCTURED_FORMATS = frozenset({"json", "yaml", "kyaml"})
+TABLE_FORMATS = frozenset({"", "wide", "name"})
+#: Commands whose default output is a YAML or JSON document.
+STRUCTURED_COMMANDS = frozenset({("config", "view"), ("apply", "view-last-applied"), ("kustomize",)})
+_OUTPUT_FLAGS = ("output", "-o", "template", "sort-by")
+
+WITHHELD = (
+    "<redacted>: this output could hold Secret values (or kubeconfig credentials) in a form Binks "
+    "cannot scrub, so it is not shown. Use `describe secret NAME` for a Secret's keys and sizes, "
+    "or -o yaml/-o json, which Binks scrubs.\n"
+)
+UNPARSED = (
+    "<redacted>: kubectl's answer should have been JSON or YAML but could not be parsed, so it is "
+    "not shown (it might hold Secret values). Narrow the command.\n"
+)
+
+
+def output_format(parsed: ParsedArgv) -> str:
+    """The output format kubectl will use: the last ``-o`` (``--template`` alone means go-template)."""
+    values = [value or "" for value in parsed.values("output", "-o")]
+    chosen = values[-1].split("=", 1)[0] if values else ""
+    if not chosen and parsed.values("template"):
+        return "go-template"
+    return chosen
+
+
+def group(parsed: ParsedArgv) -> Group:
+    """Which of the three groups the command's output falls in (unknown formats are free)."""
+    if parsed.values("sort-by") or (parsed.path == ("wait",) and _waits_on_fields(parsed)):
+        return "free"
+    chosen = output_format(parsed)
+    if chosen in STRUCTURED_FORMATS or (parsed.path in STRUCTURED_COMMANDS and not chosen):
+        return "structured"
+    if parsed.values("raw") and parsed.path == ("get",):
+        return "structured"
+    if chosen in TABLE_FORMATS:
+        return "table"
+    return "free"
+
+
+def _waits_on_fields(parsed: ParsedArgv) -> bool:
+    """``wait --for=jsonpath=...`` answers whether a field has a value: an oracle on its contents."""
+    return any((value or "").startswith("jsonpath") for value in parsed.values("for"))
+
+
+def names_secrets(parsed: ParsedArgv, sources: list[CapturedSource] | None = None) -> bool:
+    """Whether the command's words or captured files name Secrets (or a kubeconfig)."""
+    if parsed.path == ("config", "view") or parsed.path[:2] == ("create", "secret"):
+        return True
+    words = [*parsed.positionals, *parsed.unsure]
+    if any("secret" in kinds_in(word) for word in words):
+        return True
+    if any("/secrets" in (value or "").lower() for value in parsed.values("raw")):
+        return True
+    return any(_source_has_secret(source) for source in sources or [])
+
+
+def _source_has_secret(source: CapturedSource) -> bool:
+    import base64
+
+    for file in source.files:
+        text = base64.b64decode(file.content).decode("utf-8", errors="replace")
+        values = parse_objects(text)
+        if values is None or any(holds_secret(value) for value in values):
+            return True
+    return False
+
+
+def probe_argv(parsed: ParsedArgv) -> list[str]:
+    """The same ``get`` with its output options replaced by ``-o json``, to see its objects."""
+    drop: set[int] = set()
+    for flag in parsed.flags:
+        if flag.name in _OUTPUT_FLAGS:
+            drop.update({flag.word, flag.value_word} - {-1})
+    return [*(word for index, word in enumerate(parsed.argv) if index not in drop), "-o", "json"]
+
+
+def parse_objects(text: str) -> list[Any] | None:
+    """The JSON or YAML documents in ``text`` (JSON back to back too); None if it does not parse."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if stripped.startswith(("{", "[")):
+        values = json_values(stripped)
+        if values is not None:
+            return values
+    try:
+        docs = [doc for doc in yaml.safe_load_all(text) if doc is not None]
+    except yaml.YAMLError:
+        return None
+    if not all(isinstance(doc, dict | list) for doc in docs):
+        return None
+    return docs
+
+
+def json_values(text: str) -> list[Any] | None:
+    """Every JSON value in ``text``: one document, or several back to back (a watch stream)."""
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    position = 0
+    while position < len(text):
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError:
+            return None
+        values.append(value)
+        while position < len(text) and text[position].isspace():
+            position += 1
+    return values
+
+
+def holds_secret(node: Any) -> bool:
+    """Whether a decoded object (or list, or watch event) is or contains a Secret or a kubeconfig."""
+    if isinstance(node, dict):
+        kind = node.get("kind")
+        if kind in ("Secret", "SecretList", "Config"):
+            return True
+        if isinstance(node.get("type"), str) and "data" in node and "metadata" in node and kind is None:
+            return True  # a list item without its kind, typed like a Secret
+        return any(holds_secret(value) for value in node.values())
+    if isinstance(node, list):
+        return any(holds_secret(item) for item in node)
+    return False
+
+
+_CREDENTIAL_NAME = re.compile(
+    r"(?i)(password|passwd|pwd|token|secret|credential|private[-_]?key|api[-_]?key|access[-_]?key)"
+)
+
+
+def literal_credentials(node: Any) -> list[str]:
+    """Literal values of environment variables named like credentials (``DB_PASSWORD=...``)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        env = node.get("env")
+        if isinstance(env, list):
+            for entry in env:
+                if isinstance(entry, dict) and isinstance(entry.get("value"), str):
+                    if _CREDENTIAL_NAME.search(str(entry.get("name", ""))) and len(entry["value"]) >= 4:
+                        found.append(entry["value"])
+        for value in node.values():
+            found.extend(literal_credentials(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(literal_credentials(item))
+    return found
+
+
+def mask_values(text: str, values: list[str]) -> str:
+    """``text`` with every occurrence of the values replaced by the marker, longest first."""
+    for value in sorted(set(values), key=len, reverse=True):
+        text = text.replace(value, "<redacted>")
+    return text
