@@ -30,6 +30,16 @@ class DryRunOutcome(_Open):
     diff: str | None = None
 
 
+class SourceShown(_Open):
+    """A workstation file, folder or URL the step reads, captured when it was prepared."""
+
+    flag: str = ""
+    written: str = ""
+    kind: str = ""
+    sha256: str = ""
+    files: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class PlanStep(_Open):
     """One proposed change: what would run, where, how risky, and what the dry-run said."""
 
@@ -45,6 +55,20 @@ class PlanStep(_Open):
     name: str | None = None
     risk: Risk = "change"
     dry_run: DryRunOutcome | None = None
+    hidden: list[str] = Field(default_factory=list)
+    """Parts of the command hidden beyond plain secret values (shown as a warning)."""
+    sources: list[SourceShown] = Field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """Warnings and facts a person must see next to the command: hidden parts, captured files."""
+        lines = [f"hidden: {part}; what runs differs from what is shown there" for part in self.hidden]
+        for source in self.sources:
+            count = f"{len(source.files)} file(s), sha256 {source.sha256[:12]}…"
+            lines.append(
+                f"{source.flag} {source.written} captured ({count}): these exact bytes run, whatever the"
+                " file says later"
+            )
+        return lines
 
     def command(self) -> str:
         """The step as a person reads it: the kubectl line, or the template and its params."""

@@ -111,6 +111,7 @@ def step_block(index: int, step: PlanStep) -> RenderableType:
     if step.target():
         head.append(f"  {step.target()}", style="dim")
     parts: list[RenderableType] = [head, Text(f"    $ {step.command()}", style="bold")]
+    parts.extend(Text(f"    ! {note}", style="yellow") for note in step.notes())
     if step.dry_run is not None:
         verdict = "dry-run ok" if step.dry_run.ok else "dry-run FAILED"
         line = Text(f"    {verdict}: {step.dry_run.message}", style="green" if step.dry_run.ok else "red")

@@ -207,3 +207,26 @@ async def test_scrubbed_output_still_answers_the_question(box: KubeToolbox) -> N
 async def test_stderr_is_scrubbed_like_stdout(box: KubeToolbox) -> None:
     result = await box.read("run_kubectl", {"command": "get secret db -n default -o jsonpath={.nope}"})
     assert leaks(result.output) == []
+
+
+def _protobuf_secret(value: bytes) -> bytes:
+    """A Secret as a real API server answers ``--raw`` with protobuf (k8s magic + Unknown envelope)."""
+
+    def field(number: int, payload: bytes) -> bytes:
+        return bytes([number << 3 | 2, len(payload)]) + payload
+
+    meta = field(1, b"db") + field(3, b"default")
+    entry = field(1, b"password") + field(2, value)
+    secret = field(1, meta) + field(2, entry) + field(3, b"Opaque")
+    type_meta = field(1, b"v1") + field(2, b"Secret")
+    return b"k8s\x00" + field(1, type_meta) + field(2, secret)
+
+
+def test_a_raw_answer_that_is_not_json_is_withheld() -> None:
+    from binks.tools.argv import parse_argv
+    from binks.tools.redact import redact_output
+
+    body = _protobuf_secret(CANARIES["secret data"].encode()).decode("utf-8", errors="replace")
+    for path in ("/api/v1/namespaces/default/secrets/db", "/api/v1/namespaces/default/pods"):
+        shown = redact_output(body, parse_argv(["get", "--raw", path]))
+        assert leaks(shown) == [] and "could not be parsed" in shown

@@ -53,6 +53,8 @@ class StepCard(Vertical):
             label.append(f"  {step.target()}", style="dim")
         yield Checkbox(label, value=False, id=f"pick-{step.id}")
         yield Static(Text(f"$ {step.command()}", style="bold"), classes="command")
+        for note in step.notes():
+            yield Static(Text(f"! {note}", style="yellow"), classes="note")
         if step.dry_run is None:
             yield Static(Text("no dry-run for this step", style="dim"))
             return
