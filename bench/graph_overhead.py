@@ -159,7 +159,7 @@ async def main() -> None:
     """Time both graphs, interleaved, and print per-step figures and the ratio."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = make_settings(Path(tmp))
-        async with open_database(settings) as engine, open_checkpointer(settings) as saver:
+        async with open_database(settings) as engine, open_checkpointer(engine) as saver:
             bare_box, binks_box = FakeToolbox(), FakeToolbox()
             bare = bare_graph(ScriptedChatModel.from_script(script()), bare_box, saver)
             binks = build_graph(

@@ -31,7 +31,7 @@ from httpx_sse import aconnect_sse
 from langchain_core.messages import HumanMessage
 from pydantic import SecretStr
 
-from binks.checkpoints.db import make_engine, sqlite_url
+from binks.checkpoints.db import connect
 from binks.checkpoints.events import EventLog
 from binks.checkpoints.intents import IntentLog
 from binks.checkpoints.saver import open_checkpointer
@@ -98,7 +98,7 @@ async def _produce(append: Callable[[int], Awaitable[None]]) -> None:
 
 async def fanout_baseline(path: Path) -> list[float]:
     path.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(sqlite_url(path / "fanout.db"))
+    engine = connect(f"sqlite:///{path / 'fanout.db'}")
     await prepare_database(engine)
     log = EventLog(engine)
     latencies: list[float] = []
@@ -117,7 +117,7 @@ async def fanout_baseline(path: Path) -> list[float]:
     await asyncio.sleep(0.2)
     await _produce(lambda i: _append(log, i))
     await asyncio.gather(*followers)
-    await engine.dispose()
+    await engine.close()
     return latencies
 
 
@@ -175,9 +175,9 @@ def _loop(server: LiveServer) -> asyncio.AbstractEventLoop:
 # --- 2. concurrent threads -------------------------------------------------------------
 async def threads_baseline(path: Path) -> tuple[float, int]:
     settings = settings_in(path)
-    engine = make_engine(sqlite_url(settings.database_path))
+    engine = connect(f"sqlite:///{settings.database_path}")
     await prepare_database(engine)
-    async with open_checkpointer(settings) as saver:
+    async with open_checkpointer(engine) as saver:
         model = ScriptedChatModel.from_script([{"content": f"answer {i}"} for i in range(THREADS)])
         graph = build_graph(
             model=model,
@@ -194,7 +194,7 @@ async def threads_baseline(path: Path) -> tuple[float, int]:
         start = time.perf_counter()
         results = await asyncio.gather(*(one(i) for i in range(THREADS)), return_exceptions=True)
         elapsed = time.perf_counter() - start
-    await engine.dispose()
+    await engine.close()
     return THREADS / elapsed, sum(isinstance(r, BaseException) for r in results)
 
 
@@ -216,11 +216,11 @@ async def threads_http(client: httpx.AsyncClient) -> tuple[float, int, list[floa
 # --- 3. decision -> first mutation -----------------------------------------------------
 async def decision_baseline(path: Path) -> list[float]:
     settings = settings_in(path)
-    engine = make_engine(sqlite_url(settings.database_path))
+    engine = connect(f"sqlite:///{settings.database_path}")
     await prepare_database(engine)
     toolbox = TimedToolbox()
     latencies = []
-    async with open_checkpointer(settings) as saver:
+    async with open_checkpointer(engine) as saver:
         model = ScriptedChatModel.from_script([SCALE, {"content": "done"}] * DECISIONS)
         graph = build_graph(
             model=model, toolbox=toolbox, settings=settings, checkpointer=saver, intents=IntentLog(engine)
@@ -236,7 +236,7 @@ async def decision_baseline(path: Path) -> list[float]:
             start = time.perf_counter()
             await graph.ainvoke(resume_command(decision), config)
             latencies.append(toolbox.executed_at[-1] - start)
-    await engine.dispose()
+    await engine.close()
     return latencies
 
 

@@ -118,7 +118,7 @@ def check_database(settings: Settings) -> Iterator[Check]:
 
 def check_schema(settings: Settings) -> Iterator[Check]:
     """The database's schema is this Binks' version, or one it migrates at start."""
-    from binks.checkpoints.saver import sqlite_path
+    from binks.checkpoints.db import sqlite_path
     from binks.checkpoints.schema import SCHEMA_VERSION, newer_message, sqlite_schema_version
 
     path = sqlite_path(settings)

@@ -207,6 +207,22 @@ class Settings(BaseSettings):
         validation_alias=_aliases("EVENT_RETENTION_DAYS"),
         description="Events of threads finished and untouched this many days are pruned daily; 0 keeps all.",
     )
+    replica_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        validation_alias=_aliases("REPLICA_ID"),
+        description="This server's name among replicas sharing PostgreSQL; unset means host and process id. "
+        "A stable, unique id lets a restarted replica interrupt its own cut-off runs at once.",
+    )
+    lease_s: float = Field(
+        30.0,
+        ge=1.0,
+        le=3600.0,
+        validation_alias=_aliases("LEASE_S"),
+        description="Seconds a replica's hold on a run lasts without a heartbeat (renewed every third "
+        "of it); another replica interrupts the run after that.",
+    )
 
     # --- logging ---------------------------------------------------------------------
     log_format: Literal["text", "json"] = Field(

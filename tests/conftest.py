@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fakes.kube_api.pytest_plugin"]
+pytest_plugins = ["tests.fakes.kube_api.pytest_plugin", "tests.fakes.postgres_plugin"]
 
 _SETTING_PREFIXES = ("BINKS_", "OLLAMA_", "API_HOST", "API_PORT", "KUBECONFIG")
 

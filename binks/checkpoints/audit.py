@@ -5,20 +5,25 @@ second laptop is worth knowing about), with the key id (a short hash of the API 
 the key itself). Executed changes are recorded by the graph's execute node with the argv or
 template and parameters (already redacted by the caller) and whether they worked.
 
-Entries form a hash chain (:mod:`binks.checkpoints.auditchain`). Appends are serialized so
-two writers can never fork it: within the process by a lock, across processes by SQLite's
-``BEGIN IMMEDIATE`` (Postgres: a table lock), and ``seq`` is the primary key, so a second
-entry with the same number cannot be stored whatever happens.
+Entries form a hash chain (:mod:`binks.checkpoints.auditchain`). An append reads the head
+and inserts the next entry in one transaction that holds the chain's write lock, so no two
+writers, in one process or in several replicas, can ever fork it: SQLite's ``BEGIN
+IMMEDIATE`` (every write of :class:`~binks.checkpoints.db.Database` starts so), PostgreSQL's
+transaction-scoped advisory lock :data:`CHAIN_LOCK`. ``seq`` is the primary key, so a second
+entry with the same number cannot be stored whatever happens. No lock is held across an
+``await`` of anything but the append's own statements: a decision never waits for another
+thread's run, only for another append's few milliseconds.
+
+Every entry is written durably: a decision or a change must be on record before what it
+allows goes on.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, func, select
 
 from binks.checkpoints.auditchain import (
     GENESIS,
@@ -29,7 +34,7 @@ from binks.checkpoints.auditchain import (
     entry_hash,
     verify_chain,
 )
-from binks.checkpoints.db import metadata
+from binks.checkpoints.db import Database, metadata
 
 audit_table = Table(
     "binks_audit",
@@ -52,8 +57,8 @@ audit_table = Table(
 
 COLUMNS = tuple(column.name for column in audit_table.columns)
 DECISION_ACTIONS = frozenset({"approve", "reject", "edit", "respond"})
-_INSERT = f"INSERT INTO binks_audit ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
-_HEAD = "SELECT seq, hash FROM binks_audit ORDER BY seq DESC LIMIT 1"
+CHAIN_LOCK = 0x62696E6B_61756474
+"""PostgreSQL advisory lock key (``"binkaudt"``) held while an entry is appended."""
 
 
 def now_text() -> str:
@@ -67,78 +72,79 @@ def make_entry(seq: int, prev_hash: str, fields: dict[str, Any]) -> AuditEntry:
     return AuditEntry(**hashed, prev_hash=prev_hash, hash=entry_hash(prev_hash, hashed))
 
 
+def append(connection: Connection, fields: dict[str, Any]) -> AuditEntry:
+    """Append one entry at the head of the chain, in the caller's (write) transaction."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
+    head = connection.execute(
+        select(audit_table.c.seq, audit_table.c.hash).order_by(audit_table.c.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (int(head.seq) + 1, str(head.hash)) if head is not None else (1, GENESIS)
+    entry = make_entry(seq, prev, fields)
+    connection.execute(audit_table.insert().values(**entry.model_dump()))
+    return entry
+
+
+def entry_fields(
+    *,
+    kind: AuditKind,
+    thread_id: str,
+    action: str,
+    outcome: str,
+    key_id: str | None = None,
+    interrupt_id: str | None = None,
+    plan_hash: str | None = None,
+    step_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The hashed fields of a new entry, stamped now."""
+    return {
+        "kind": kind,
+        "thread_id": thread_id,
+        "created_at": now_text(),
+        "key_id": key_id,
+        "action": action[:32],
+        "interrupt_id": interrupt_id,
+        "plan_hash": plan_hash,
+        "step_id": step_id,
+        "outcome": outcome,
+        "detail": canonical_json(detail or {}),
+    }
+
+
+def decision_fields(
+    *,
+    thread_id: str,
+    key_id: str,
+    action: str,
+    accepted: bool,
+    interrupt_id: str | None = None,
+    plan_hash: str | None = None,
+    detail: str = "",
+) -> dict[str, Any]:
+    """The fields of a person's decision (approve, reject, ...) or action (resume, cancel)."""
+    return entry_fields(
+        kind="decision" if action in DECISION_ACTIONS else "action",
+        thread_id=thread_id,
+        key_id=key_id,
+        action=action,
+        outcome="accepted" if accepted else "refused",
+        interrupt_id=interrupt_id,
+        plan_hash=plan_hash,
+        detail={"reason": detail} if detail else {},
+    )
+
+
 class AuditLog:
-    """Appends to and reads the audit log; one instance per process shares the lock."""
+    """Appends to and reads the audit log."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._sqlite = engine.dialect.name == "sqlite"
-        self._lock = asyncio.Lock()
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
-    async def append(
-        self,
-        *,
-        kind: AuditKind,
-        thread_id: str,
-        action: str,
-        outcome: str,
-        key_id: str | None = None,
-        interrupt_id: str | None = None,
-        plan_hash: str | None = None,
-        step_id: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> AuditEntry:
-        """Append one entry at the head of the chain; returns it as stored."""
-        fields: dict[str, Any] = {
-            "kind": kind,
-            "thread_id": thread_id,
-            "created_at": now_text(),
-            "key_id": key_id,
-            "action": action[:32],
-            "interrupt_id": interrupt_id,
-            "plan_hash": plan_hash,
-            "step_id": step_id,
-            "outcome": outcome,
-            "detail": canonical_json(detail or {}),
-        }
-        async with self._lock:
-            if self._sqlite:
-                return await self._append_sqlite(fields)
-            return await self._append_locked_table(fields)
-
-    async def _append_sqlite(self, fields: dict[str, Any]) -> AuditEntry:
-        async with self._engine.connect() as connection:
-            raw = await connection.get_raw_connection()
-            driver: Any = raw.driver_connection
-            if driver.in_transaction:
-                await driver.rollback()
-            # IMMEDIATE takes the write lock before reading the head: no other process can
-            # append between our read and our insert.
-            await driver.execute("BEGIN IMMEDIATE")
-            try:
-                head = await driver.execute_fetchall(_HEAD)
-                seq, prev = (int(head[0][0]) + 1, str(head[0][1])) if head else (1, GENESIS)
-                entry = make_entry(seq, prev, fields)
-                row = entry.model_dump()
-                await driver.execute(_INSERT, tuple(row[name] for name in COLUMNS))
-                await driver.commit()
-            except BaseException:
-                await driver.rollback()
-                raise
-        return entry
-
-    async def _append_locked_table(self, fields: dict[str, Any]) -> AuditEntry:
-        async with self._engine.begin() as connection:
-            await connection.execute(text("LOCK TABLE binks_audit IN SHARE ROW EXCLUSIVE MODE"))
-            head = (
-                await connection.execute(
-                    select(audit_table.c.seq, audit_table.c.hash).order_by(audit_table.c.seq.desc()).limit(1)
-                )
-            ).first()
-            seq, prev = (int(head.seq) + 1, str(head.hash)) if head is not None else (1, GENESIS)
-            entry = make_entry(seq, prev, fields)
-            await connection.execute(audit_table.insert().values(**entry.model_dump()))
-        return entry
+    async def append(self, **fields: Any) -> AuditEntry:
+        """Append one entry (the keyword arguments of :func:`entry_fields`); returns it as stored."""
+        values = entry_fields(**fields)
+        return await self.database.write(lambda c: append(c, values), durable=True)
 
     async def record(
         self,
@@ -152,17 +158,16 @@ class AuditLog:
         detail: str = "",
     ) -> AuditEntry:
         """Record a person's decision (approve, reject, ...) or action (resume, cancel)."""
-        kind: AuditKind = "decision" if action in DECISION_ACTIONS else "action"
-        return await self.append(
-            kind=kind,
+        values = decision_fields(
             thread_id=thread_id,
             key_id=key_id,
             action=action,
-            outcome="accepted" if accepted else "refused",
+            accepted=accepted,
             interrupt_id=interrupt_id,
             plan_hash=plan_hash,
-            detail={"reason": detail} if detail else {},
+            detail=detail,
         )
+        return await self.database.write(lambda c: append(c, values), durable=True)
 
     async def record_mutation(
         self,
@@ -192,8 +197,7 @@ class AuditLog:
             query = query.where(audit_table.c.thread_id == thread_id)
         if limit is not None:
             query = query.limit(limit)
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(query)).mappings().all()
+        rows = await self.database.read(lambda c: c.execute(query).mappings().all())
         return [AuditEntry.model_validate(dict(row)) for row in reversed(rows)]
 
     async def for_thread(self, thread_id: str) -> list[AuditEntry]:
@@ -202,8 +206,6 @@ class AuditLog:
 
     async def verify(self) -> ChainReport:
         """Recompute the whole chain; the report names the first broken entry, if any."""
-        async with self._engine.connect() as connection:
-            rows = (
-                (await connection.execute(select(audit_table).order_by(audit_table.c.seq))).mappings().all()
-            )
+        query = select(audit_table).order_by(audit_table.c.seq)
+        rows = await self.database.read(lambda c: c.execute(query).mappings().all())
         return verify_chain(AuditEntry.model_validate(dict(row)) for row in rows)

@@ -8,8 +8,17 @@ drops live events whose sequence number it has already sent. Replay reads the
 ``(thread_id, seq)`` index from the point asked for, so its cost grows with the events sent,
 not with the thread's length.
 
-One process owns the database (``binks serve``), so sequence numbers are handed out in
-memory behind a per-thread lock, seeded from the table the first time a thread is touched.
+Sequence numbers come from a counter row per thread (``binks_event_counters``), bumped in
+the transaction that inserts the event. On PostgreSQL the bump takes the row's lock until
+commit, so writers of one thread, in any number of processes, get consecutive numbers in
+commit order: unique, gapless (a rolled-back insert rolls its number back too) and never
+reordered. The same transaction sends ``NOTIFY binks_events`` (delivered at commit): the
+other replicas' listeners (:mod:`binks.checkpoints.notify`) read the new rows and hand them
+to their own readers, so a stream on replica B follows a run on replica A live.
+
+Fan-out is independent of the database: an event is offered to the readers of this process
+right after its commit, through bounded queues that never block the writer; a reader that
+falls behind (or misses a notification) notices the gap and reads the table instead.
 """
 
 from __future__ import annotations
@@ -21,10 +30,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Column, Connection, DateTime, Index, Integer, String, Table, Text, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from binks.checkpoints.db import metadata
+from binks.checkpoints.db import Database, metadata
+from binks.checkpoints.notify import notify
 
 events_table = Table(
     "binks_events",
@@ -37,6 +47,16 @@ events_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_binks_events_thread_seq", "thread_id", "seq", unique=True),
 )
+
+counters_table = Table(
+    "binks_event_counters",
+    metadata,
+    Column("thread_id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+
+#: The PostgreSQL channel new events are announced on (payload: ``"<thread id> <seq>"``).
+CHANNEL = "binks_events"
 
 #: Events one replay query reads at most; a long replay pages through the index.
 REPLAY_PAGE = 500
@@ -84,47 +104,83 @@ class Subscription:
             self.lagged = True
 
 
+def next_seq(connection: Connection, thread_id: str) -> int:
+    """Bump the thread's counter and return the new number (locks the row until commit)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(counters_table).values(thread_id=thread_id, seq=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[counters_table.c.thread_id], set_={"seq": counters_table.c.seq + 1}
+    ).returning(counters_table.c.seq)
+    return int(connection.execute(statement).scalar_one())
+
+
+def insert(connection: Connection, thread_id: str, event: str, data: dict[str, Any]) -> StoredEvent:
+    """Store one event in the caller's transaction; hand it to :meth:`EventLog.publish` after commit."""
+    seq = next_seq(connection, thread_id)
+    stored = StoredEvent(thread_id=thread_id, seq=seq, event=event, data=data, created_at=datetime.now(UTC))
+    connection.execute(
+        events_table.insert().values(
+            thread_id=thread_id,
+            seq=seq,
+            event=event,
+            data=json.dumps(data, ensure_ascii=False, default=str),
+            created_at=stored.created_at,
+        )
+    )
+    notify(connection, CHANNEL, f"{thread_id} {seq}")
+    return stored
+
+
+def _row_event(thread_id: str, row: Any) -> StoredEvent:
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return StoredEvent(
+        thread_id=thread_id, seq=row.seq, event=row.event, data=json.loads(row.data), created_at=created
+    )
+
+
 class EventLog:
     """Append, replay and follow the events of threads (table ``binks_events``)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._next_seq: dict[str, int] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+    def __init__(self, database: Database) -> None:
+        self.database = database
         self._subscribers: dict[str, set[Subscription]] = {}
+        self._published: dict[str, int] = {}
 
     async def append(self, thread_id: str, event: str, data: dict[str, Any]) -> StoredEvent:
         """Store an event with the thread's next sequence number, then hand it to live readers."""
-        lock = self._locks.setdefault(thread_id, asyncio.Lock())
-        async with lock:
-            seq = self._next_seq.get(thread_id)
-            if seq is None:
-                seq = await self.last_seq(thread_id) + 1
-            stored = StoredEvent(
-                thread_id=thread_id, seq=seq, event=event, data=data, created_at=datetime.now(UTC)
-            )
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    events_table.insert().values(
-                        thread_id=thread_id,
-                        seq=seq,
-                        event=event,
-                        data=json.dumps(data, ensure_ascii=False, default=str),
-                        created_at=stored.created_at,
-                    )
-                )
-            self._next_seq[thread_id] = seq + 1
-            for subscription in list(self._subscribers.get(thread_id, ())):
-                subscription.offer(stored)
-            return stored
+        stored = await self.database.write(lambda c: insert(c, thread_id, event, data))
+        self.publish(stored)
+        return stored
+
+    def publish(self, stored: StoredEvent) -> None:
+        """Offer a committed event to this process's live readers of its thread (never blocks)."""
+        readers = self._subscribers.get(stored.thread_id)
+        if not readers:
+            return
+        if stored.seq > self._published.get(stored.thread_id, 0):
+            self._published[stored.thread_id] = stored.seq
+        for subscription in list(readers):
+            subscription.offer(stored)
+
+    async def deliver(self, thread_id: str, seq: int) -> None:
+        """Event ``seq`` of the thread was committed somewhere: publish what readers here lack."""
+        if not self._subscribers.get(thread_id):
+            return
+        known = self._published.get(thread_id, 0)
+        if seq <= known:
+            return
+        for stored in await self.read_after(thread_id, max(known, seq - 1)):
+            self.publish(stored)
+
+    def followed_threads(self) -> list[str]:
+        """Threads with live readers in this process."""
+        return list(self._subscribers)
 
     async def last_seq(self, thread_id: str) -> int:
         """The highest sequence number of the thread, 0 when it has no events."""
-        async with self._engine.connect() as connection:
-            value = await connection.scalar(
-                select(func.max(events_table.c.seq)).where(events_table.c.thread_id == thread_id)
-            )
-        return int(value or 0)
+        query = select(counters_table.c.seq).where(counters_table.c.thread_id == thread_id)
+        found: int | None = await self.database.read(lambda c: c.execute(query).scalar())
+        return int(found or 0)
 
     async def last_time_of(self, thread_id: str, event: str) -> datetime | None:
         """When the thread's latest event named ``event`` was written, if it has one."""
@@ -134,16 +190,16 @@ class EventLog:
             .order_by(events_table.c.seq.desc())
             .limit(1)
         )
-        async with self._engine.connect() as connection:
-            found = await connection.scalar(query)
+        found = await self.database.read(lambda c: c.execute(query).scalar())
         if not isinstance(found, datetime):
             return None
         return found if found.tzinfo else found.replace(tzinfo=UTC)
 
     async def row_count(self) -> int:
         """How many events the log holds, over all threads (for the metrics)."""
-        async with self._engine.connect() as connection:
-            return int(await connection.scalar(select(func.count()).select_from(events_table)) or 0)
+        query = select(func.count()).select_from(events_table)
+        found: int | None = await self.database.read(lambda c: c.execute(query).scalar())
+        return int(found or 0)
 
     async def read_after(self, thread_id: str, after: int, limit: int = REPLAY_PAGE) -> list[StoredEvent]:
         """The thread's events with ``seq > after``, oldest first, at most ``limit``."""
@@ -153,18 +209,8 @@ class EventLog:
             .order_by(events_table.c.seq)
             .limit(limit)
         )
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(query)).all()
-        return [
-            StoredEvent(
-                thread_id=thread_id,
-                seq=row.seq,
-                event=row.event,
-                data=json.loads(row.data),
-                created_at=row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
-            )
-            for row in rows
-        ]
+        rows = await self.database.read(lambda c: c.execute(query).all())
+        return [_row_event(thread_id, row) for row in rows]
 
     def subscribe(self, thread_id: str) -> Subscription:
         """Start receiving the thread's live events; pair with :meth:`unsubscribe`."""
@@ -179,6 +225,7 @@ class EventLog:
             readers.discard(subscription)
             if not readers:
                 del self._subscribers[subscription.thread_id]
+                self._published.pop(subscription.thread_id, None)
 
     def subscriber_count(self) -> int:
         """How many live readers are attached, over all threads."""

@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, select
 
+from binks.checkpoints.db import Database
 from binks.checkpoints.events import events_table
 from binks.checkpoints.threads import threads_table
 
@@ -56,20 +56,29 @@ def _prunable(thread_ids: list[str], cutoff: datetime) -> ColumnElement[bool]:
 
 
 async def prune_events(
-    engine: AsyncEngine, *, days: int, dry_run: bool = False, now: datetime | None = None
+    database: Database, *, days: int, dry_run: bool = False, now: datetime | None = None
 ) -> PruneResult:
-    """Delete (or with ``dry_run`` only count) the events retention lets go."""
+    """Delete (or with ``dry_run`` only count) the events retention lets go.
+
+    Each batch is its own short transaction, so the server's writers wait at most one batch.
+    """
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-    async with engine.connect() as connection:
-        thread_ids = [str(value) for value in (await connection.execute(_old_threads(cutoff))).scalars()]
+    old = _old_threads(cutoff)
+    thread_ids = await database.read(lambda c: [str(value) for value in c.execute(old).scalars()])
     events = threads = 0
     for start in range(0, len(thread_ids), BATCH):
         condition = _prunable(thread_ids[start : start + BATCH], cutoff)
-        counting = select(func.count(), func.count(func.distinct(events_table.c.thread_id))).where(condition)
-        async with engine.begin() as connection:
-            found, touched = (await connection.execute(counting)).one()
+
+        def batch(connection: Connection, condition: ColumnElement[bool] = condition) -> tuple[int, int]:
+            counting = select(func.count(), func.count(func.distinct(events_table.c.thread_id))).where(
+                condition
+            )
+            found, touched = connection.execute(counting).one()
             if found and not dry_run:
-                found = (await connection.execute(delete(events_table).where(condition))).rowcount
-        events += int(found or 0)
-        threads += int(touched or 0)
+                found = connection.execute(delete(events_table).where(condition)).rowcount
+            return int(found or 0), int(touched or 0)
+
+        found, touched = await database.write(batch)
+        events += found
+        threads += touched
     return PruneResult(cutoff=cutoff, threads=threads, events=events, dry_run=dry_run)

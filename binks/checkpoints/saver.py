@@ -1,83 +1,172 @@
-"""The checkpointer factory: SQLite in the state dir by default, Postgres when configured.
+"""The checkpointer: LangGraph's saver on the same database as Binks' own tables.
+
+- **SQLite**: :class:`InlineSqliteSaver`, LangGraph's ``SqliteSaver`` on the
+  :class:`~binks.checkpoints.db.SqliteDatabase`'s one connection, called inline from the
+  event loop. ``AsyncSqliteSaver`` would run every statement on an ``aiosqlite`` thread and
+  hold its lock across those hops; here a checkpoint is written in one synchronous
+  transaction of a few dozen microseconds, and the checkpointer and Binks' tables never
+  wait for each other's write lock.
+- **PostgreSQL**: ``langgraph-checkpoint-postgres``'s ``AsyncPostgresSaver`` on a
+  ``psycopg`` connection pool. Checkpoints are written with ``synchronous_commit=off``: a
+  checkpoint lost to a crash of the database server only makes a resume start from an
+  earlier one, and execute's durable intents keep a change from running twice. Its tables
+  are set up under an advisory lock, so replicas that start together set them up once.
 
 There is no fallback to an in-memory saver: a run that cannot be persisted could not be
-resumed after a restart, so a database that cannot be opened is a :class:`ConfigError`
-that names the path or URL.
+resumed after a restart, so a database that cannot be opened is a :class:`ConfigError`.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
+from typing import Any
 
-import aiosqlite
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+)
+from langgraph.checkpoint.sqlite import SqliteSaver
 
+from binks.checkpoints.db import Database, SqliteDatabase
 from binks.errors import ConfigError
-from binks.settings import Settings
 
-SQLITE_BUSY_TIMEOUT_S = 30.0
-
-
-def sqlite_path(settings: Settings) -> Path | None:
-    """The SQLite file the settings name, or ``None`` when they name Postgres."""
-    url = settings.database_url
-    if url is None:
-        return settings.database_path
-    if url.startswith(("postgres://", "postgresql://")):
-        return None
-    for prefix in ("sqlite+aiosqlite:///", "sqlite:///"):
-        if url.startswith(prefix):
-            return Path(url.removeprefix(prefix)).expanduser()
-    raise ConfigError(
-        f"BINKS_DATABASE_URL: {url!r} is neither postgresql://... nor sqlite:///path;"
-        " unset it to use SQLite in the state dir"
-    )
+CHECKPOINT_SETUP_LOCK = 0x62696E6B_63687074
+"""PostgreSQL advisory lock key (``"binkchpt"``) held while the checkpointer's tables are set up."""
+#: Connections each replica keeps for checkpoints.
+POSTGRES_CHECKPOINT_POOL = 10
 
 
-async def connect_sqlite(path: Path) -> aiosqlite.Connection:
-    """An ``aiosqlite`` connection with WAL, ``synchronous=NORMAL`` and a 30 s busy timeout."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
-    except (OSError, sqlite3.Error) as exc:
-        raise ConfigError(
-            f"cannot open the database {path}: {exc}; check BINKS_STATE_DIR / BINKS_DATABASE_URL"
-        ) from exc
-    await conn.execute("PRAGMA journal_mode=WAL")
-    await conn.execute("PRAGMA synchronous=NORMAL")
-    return conn
+class InlineSqliteSaver(SqliteSaver):
+    """``SqliteSaver`` whose async methods run the sync ones inline (see the module docstring)."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        super().__init__(database.raw)
+        self.lock = database.lock  # type: ignore[assignment]
+        self.database = database
+
+    def _transaction(self, *, write: bool = False) -> _Transaction:
+        return _Transaction(self, write=write)
+
+    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        """See ``SqliteSaver.get_tuple``."""
+        with self._transaction():
+            return self.get_tuple(config)
+
+    async def alist(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        """See ``SqliteSaver.list`` (read at once: the connection is not held while iterating)."""
+        with self._transaction():
+            found = list(self.list(config, filter=filter, before=before, limit=limit))
+        for item in found:
+            yield item
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        """See ``SqliteSaver.put``."""
+        with self._transaction(write=True):
+            return self.put(config, checkpoint, metadata, new_versions)
+
+    async def aput_writes(
+        self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
+    ) -> None:
+        """See ``SqliteSaver.put_writes``."""
+        with self._transaction(write=True):
+            self.put_writes(config, writes, task_id, task_path)
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        """See ``SqliteSaver.delete_thread``."""
+        with self._transaction(write=True):
+            self.delete_thread(thread_id)
+
+
+class _Transaction:
+    """``BEGIN`` ... ``COMMIT`` around one saver call (the driver runs in autocommit mode)."""
+
+    def __init__(self, saver: InlineSqliteSaver, *, write: bool = False) -> None:
+        self.saver = saver
+        self.write = write
+
+    def __enter__(self) -> None:
+        self.saver.lock.acquire()
+        try:
+            self.saver.setup()
+            self.saver.conn.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
+        except BaseException:
+            self.saver.lock.release()
+            raise
+
+    def __exit__(self, kind: object, *_rest: object) -> None:
+        try:
+            if self.saver.conn.in_transaction:
+                if kind is None:
+                    self.saver.conn.commit()
+                else:
+                    self.saver.conn.rollback()
+        finally:
+            self.saver.lock.release()
 
 
 @asynccontextmanager
-async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]:
-    """Open the checkpointer the settings name, set up its tables, and close it afterwards."""
-    path = sqlite_path(settings)
-    if path is None:
-        async with _open_postgres(str(settings.database_url)) as saver:
-            yield saver
-        return
-    conn = await connect_sqlite(path)
-    try:
-        saver = AsyncSqliteSaver(conn)
-        await saver.setup()
+async def open_checkpointer(database: Database) -> AsyncIterator[BaseCheckpointSaver[str]]:
+    """The checkpointer on ``database``, its tables set up; closed (pool) afterwards."""
+    if isinstance(database, SqliteDatabase):
+        saver = InlineSqliteSaver(database)
+        with database.lock:
+            saver.setup()
         yield saver
-    finally:
-        await conn.close()
+        return
+    async with _open_postgres(database.url) as postgres:
+        yield postgres
 
 
 @asynccontextmanager
 async def _open_postgres(url: str) -> AsyncIterator[BaseCheckpointSaver[str]]:
     try:
-        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # type: ignore[import-not-found,unused-ignore]
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from psycopg import AsyncConnection
+        from psycopg.rows import dict_row
+        from psycopg_pool import AsyncConnectionPool
     except ImportError as exc:
         raise ConfigError(
-            "BINKS_DATABASE_URL names Postgres, but the Postgres checkpointer is not installed;"
-            " run: pip install 'binks[postgres]'"
+            "BINKS_DATABASE_URL names PostgreSQL, but the PostgreSQL checkpointer is not installed;"
+            " run: pip install 'binks[postgres]' (or scripts/install postgres)"
         ) from exc
-    async with AsyncPostgresSaver.from_conn_string(url) as saver:
-        await saver.setup()
-        yield saver
+    async with await AsyncConnection.connect(url, autocommit=True) as connection:
+        await connection.execute("SELECT pg_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
+        try:
+            await AsyncPostgresSaver(connection).setup()  # type: ignore[arg-type]
+        finally:
+            await connection.execute("SELECT pg_advisory_unlock(%s)", (CHECKPOINT_SETUP_LOCK,))
+    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=POSTGRES_CHECKPOINT_POOL,
+        kwargs={
+            "autocommit": True,
+            "prepare_threshold": 0,
+            "row_factory": dict_row,
+            "options": "-c synchronous_commit=off",
+        },
+        open=False,
+    )
+    await pool.open(wait=True)
+    try:
+        yield AsyncPostgresSaver(pool)
+    finally:
+        await pool.close()

@@ -2,13 +2,18 @@
 
 A fresh database gets every table and the current version. An older one is migrated one
 version at a time by the functions in :data:`MIGRATIONS` (``MIGRATIONS[n]`` takes a
-database from version ``n - 1`` to ``n``), all in one transaction: on SQLite it starts with
-``BEGIN IMMEDIATE``, so DDL is transactional and a second process waits instead of
-migrating at the same time. A database written by a newer Binks is refused, so an older
-Binks never writes into tables it does not understand.
+database from version ``n - 1`` to ``n``), all in one transaction, so a failed migration
+leaves the database as it was. Two processes that start at once migrate once: on SQLite the
+transaction starts with ``BEGIN IMMEDIATE``, on PostgreSQL it first takes the advisory lock
+:data:`MIGRATION_LOCK`; the second one waits, then finds the current version and does
+nothing. A database written by a newer Binks is refused, so an older Binks never writes
+into tables it does not understand.
 
 Versions: 1 — threads, events, intents, a plain audit table; 2 — the hash-chained audit
-log (old audit rows are carried over into the chain, oldest first).
+log (old audit rows are carried over into the chain, oldest first); 3 — several replicas:
+runs owned through a lease on the thread's row (``run_id``, ``owner``,
+``lease_expires_at``, ``pending_interrupt``), event numbers from a counter row per thread
+(carried over from the events), and the replicas' heartbeats.
 """
 
 from __future__ import annotations
@@ -20,20 +25,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, Table, delete, insert, inspect, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Column, Connection, Integer, Table, delete, func, insert, inspect, select, text
 
-from binks.checkpoints import events, intents, threads
+from binks.checkpoints import events, intents, replicas, threads
 from binks.checkpoints.audit import COLUMNS, DECISION_ACTIONS, audit_table, make_entry
 from binks.checkpoints.auditchain import GENESIS, canonical_json
-from binks.checkpoints.db import metadata
+from binks.checkpoints.db import Database, metadata
 from binks.errors import ConfigError
 
-_TABLES = (intents.intents_table, threads.threads_table, events.events_table, audit_table)
+_TABLES = (
+    intents.intents_table,
+    threads.threads_table,
+    events.events_table,
+    events.counters_table,
+    audit_table,
+    replicas.replicas_table,
+)
 """Imported so their tables are registered on ``metadata`` before it is created."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The version of Binks' tables this code writes."""
+MIGRATION_LOCK = 0x62696E6B_6D696772
+"""PostgreSQL advisory lock key (``"binkmigr"``) held while the schema is checked and migrated."""
 
 schema_version = Table("binks_schema_version", metadata, Column("version", Integer, nullable=False))
 
@@ -81,23 +94,38 @@ def _utc_text(value: object) -> str:
     return stamp.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def _v3_replicas(connection: Connection) -> None:
+    """Version 3: leases on the thread rows, per-thread event counters, replica heartbeats."""
+    for column in ("run_id VARCHAR(64)", "owner VARCHAR(128)", "pending_interrupt VARCHAR(128)"):
+        connection.execute(text(f"ALTER TABLE binks_threads ADD COLUMN {column}"))
+    stamp = "TIMESTAMP WITH TIME ZONE" if connection.dialect.name == "postgresql" else "DATETIME"
+    connection.execute(text(f"ALTER TABLE binks_threads ADD COLUMN lease_expires_at {stamp}"))
+    connection.execute(text("CREATE INDEX ix_binks_threads_owner ON binks_threads (owner)"))
+    events.counters_table.create(connection)
+    table = events.events_table
+    connection.execute(
+        insert(events.counters_table).from_select(
+            ["thread_id", "seq"], select(table.c.thread_id, func.max(table.c.seq)).group_by(table.c.thread_id)
+        )
+    )
+
+
 Migration = Callable[[Connection], None]
-MIGRATIONS: dict[int, Migration] = {2: _v2_audit_chain}
+MIGRATIONS: dict[int, Migration] = {2: _v2_audit_chain, 3: _v3_replicas}
 """``MIGRATIONS[n]`` takes the tables from version ``n - 1`` to ``n``."""
 
 
-async def prepare_database(engine: AsyncEngine) -> int:
+async def prepare_database(database: Database) -> int:
     """Create or migrate Binks' tables to :data:`SCHEMA_VERSION`; returns the version found before.
 
     ``ConfigError`` when the database was written by a newer Binks.
     """
-    async with engine.begin() as connection:
-        return await connection.run_sync(_prepare)
+    return await database.write(_prepare, durable=True)
 
 
 def _prepare(connection: Connection) -> int:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
     found = _version(connection)
     if found is not None and found > SCHEMA_VERSION:
         raise ConfigError(newer_message(found))
@@ -109,6 +137,11 @@ def _prepare(connection: Connection) -> int:
         connection.execute(delete(schema_version))
         connection.execute(insert(schema_version).values(version=SCHEMA_VERSION))
     return SCHEMA_VERSION if found is None else found
+
+
+def schema_of(connection: Connection) -> int | None:
+    """The schema version of the database, ``None`` when it has no Binks tables yet."""
+    return _version(connection)
 
 
 def _version(connection: Connection) -> int | None:

@@ -1,25 +1,45 @@
-"""The thread index: one row per conversation, because LangGraph cannot list threads.
+"""The thread index: one row per conversation, and the one truth about who runs it.
 
-The server creates a row when a thread starts and moves its status along as runs start,
-wait for approval and finish; at start it marks runs that were cut off as ``interrupted``
-so a person can resume them.
+LangGraph cannot list threads, so Binks keeps this table. Its row is also where a run is
+*owned*: a run starts only by an atomic change of the row (:func:`claim` or
+:func:`insert`) that sets ``status = 'running'``, the run's id, the replica that runs it
+and a lease. Whatever else a replica believes, the row decides; so with several replicas
+(or several requests racing on one) a thread has at most one run, and of several decisions
+on one approval exactly one can claim it.
+
+- The owning replica renews the leases of its runs (:func:`renew`); a replica that dies
+  stops renewing, and once its lease expires any replica moves the thread to
+  ``interrupted`` (:func:`interrupt_expired`), for a person to resume. Nothing mutating
+  resumes by itself.
+- A run ends by :func:`settle`, which only applies while the row still names that run: a
+  run whose lease was lost (and the thread interrupted) cannot overwrite what came after.
+- ``pending_interrupt`` is the approval the thread waits for; a decision claims the row only
+  if it still is the one the decision answered.
+
+The functions take a SQLAlchemy ``Connection`` and run inside the caller's transaction
+(:class:`~binks.checkpoints.db.Database`), so a status change and the event that announces
+it commit together. :class:`ThreadIndex` wraps the ones used alone.
 """
 
 from __future__ import annotations
 
 import builtins
-from datetime import UTC, datetime
-from typing import Literal
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Column, DateTime, String, Table, Text, insert, select, update
+from sqlalchemy import Column, ColumnElement, Connection, DateTime, String, Table, Text, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from binks.checkpoints.db import metadata
+from binks.checkpoints.db import Database, metadata
 from binks.errors import BinksError, ThreadNotFound
 
 ThreadStatus = Literal["running", "awaiting_approval", "completed", "failed", "interrupted", "cancelled"]
+IDLE: tuple[ThreadStatus, ...] = ("completed", "failed", "cancelled")
+"""Statuses a follow-up message may start a run from."""
+RESUMABLE: tuple[ThreadStatus, ...] = ("interrupted", "failed", "cancelled")
+"""Statuses ``POST /resume`` may start a run from."""
 
 threads_table = Table(
     "binks_threads",
@@ -30,11 +50,15 @@ threads_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
     Column("error", Text, nullable=True),
+    Column("run_id", String(64), nullable=True),
+    Column("owner", String(128), nullable=True, index=True),
+    Column("lease_expires_at", DateTime(timezone=True), nullable=True),
+    Column("pending_interrupt", String(128), nullable=True),
 )
 
 
 class ThreadRecord(BaseModel):
-    """One thread as listed: its title (the first task), status and times."""
+    """One thread as listed: its title (the first task), status, times and current run."""
 
     thread_id: str
     title: str
@@ -42,57 +66,220 @@ class ThreadRecord(BaseModel):
     created_at: datetime
     updated_at: datetime
     error: str | None
+    run_id: str | None = None
+    owner: str | None = None
+    lease_expires_at: datetime | None = None
+    pending_interrupt: str | None = None
 
 
-def _now() -> datetime:
+def now() -> datetime:
+    """The time Binks stores (UTC)."""
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes; every time Binks stores is UTC.
+def aware(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; every time Binks stores is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def not_found(thread_id: str) -> ThreadNotFound:
+    """The error for an unknown thread id."""
+    return ThreadNotFound(f"no thread {thread_id!r}; list threads with `binks threads`")
+
+
+def clean_title(title: str) -> str:
+    """One line of at most 200 characters."""
+    return " ".join(title.split())[:200] or "(untitled)"
+
+
+def insert(
+    connection: Connection, thread_id: str, title: str, *, run_id: str, owner: str, lease_s: float
+) -> ThreadRecord:
+    """Add a thread, already ``running`` its first run under ``owner``'s lease."""
+    stamp = now()
+    row: dict[str, Any] = {
+        "thread_id": thread_id,
+        "title": clean_title(title),
+        "status": "running",
+        "created_at": stamp,
+        "updated_at": stamp,
+        "error": None,
+        "run_id": run_id,
+        "owner": owner,
+        "lease_expires_at": stamp + timedelta(seconds=lease_s),
+        "pending_interrupt": None,
+    }
+    try:
+        connection.execute(insert_statement().values(**row))
+    except IntegrityError as exc:
+        raise BinksError(f"thread {thread_id!r} already exists; pick another id") from exc
+    return ThreadRecord.model_validate(row)
+
+
+def insert_statement() -> Any:
+    """``INSERT INTO binks_threads`` (named so the table's own ``insert`` is not shadowed)."""
+    return threads_table.insert()
+
+
+def get(connection: Connection, thread_id: str) -> ThreadRecord | None:
+    """The thread's record, or ``None``."""
+    found = connection.execute(select(threads_table).where(threads_table.c.thread_id == thread_id)).first()
+    return None if found is None else record(found._mapping)
+
+
+def claim(
+    connection: Connection,
+    thread_id: str,
+    *,
+    run_id: str,
+    owner: str,
+    lease_s: float,
+    allowed: Iterable[ThreadStatus],
+    interrupt_id: str | None = None,
+) -> bool:
+    """Start a run on the thread; False when another request or replica was first.
+
+    The thread's status must be one of ``allowed`` and, for a decision, it must still wait
+    for ``interrupt_id`` (rows from before schema 3 name no interrupt and pass).
+    """
+    stamp = now()
+    conditions: list[ColumnElement[bool]] = [
+        threads_table.c.thread_id == thread_id,
+        threads_table.c.status.in_(list(allowed)),
+    ]
+    if interrupt_id is not None:
+        conditions.append(
+            or_(
+                threads_table.c.pending_interrupt == interrupt_id, threads_table.c.pending_interrupt.is_(None)
+            )
+        )
+    result = connection.execute(
+        update(threads_table)
+        .where(*conditions)
+        .values(
+            status="running",
+            run_id=run_id,
+            owner=owner,
+            lease_expires_at=stamp + timedelta(seconds=lease_s),
+            pending_interrupt=None,
+            error=None,
+            updated_at=stamp,
+        )
+    )
+    return bool(result.rowcount)
+
+
+def settle(
+    connection: Connection,
+    thread_id: str,
+    run_id: str,
+    status: ThreadStatus,
+    *,
+    error: str | None = None,
+    pending_interrupt: str | None = None,
+) -> bool:
+    """End run ``run_id``: the thread's new status, no owner. False if the run no longer owns it."""
+    result = connection.execute(
+        update(threads_table)
+        .where(threads_table.c.thread_id == thread_id, threads_table.c.run_id == run_id)
+        .values(
+            status=status,
+            error=error,
+            run_id=None,
+            owner=None,
+            lease_expires_at=None,
+            pending_interrupt=pending_interrupt,
+            updated_at=now(),
+        )
+    )
+    return bool(result.rowcount)
+
+
+def set_status(
+    connection: Connection,
+    thread_id: str,
+    status: ThreadStatus,
+    *,
+    error: str | None = None,
+    pending_interrupt: str | None = None,
+) -> bool:
+    """Set the status of a thread no run owns (a resume that found an approval waiting)."""
+    result = connection.execute(
+        update(threads_table)
+        .where(threads_table.c.thread_id == thread_id, threads_table.c.status != "running")
+        .values(status=status, error=error, pending_interrupt=pending_interrupt, updated_at=now())
+    )
+    return bool(result.rowcount)
+
+
+def renew(connection: Connection, owner: str, lease_s: float) -> set[str]:
+    """Extend every lease ``owner`` holds; returns the runs that still hold one."""
+    rows = connection.execute(
+        update(threads_table)
+        .where(threads_table.c.owner == owner, threads_table.c.status == "running")
+        .values(lease_expires_at=now() + timedelta(seconds=lease_s))
+        .returning(threads_table.c.run_id)
+    ).all()
+    return {str(row.run_id) for row in rows}
+
+
+def interrupt(connection: Connection, condition: ColumnElement[bool]) -> builtins.list[str]:
+    """Move the running threads that match ``condition`` to ``interrupted``; their ids."""
+    rows = connection.execute(
+        update(threads_table)
+        .where(threads_table.c.status == "running", condition)
+        .values(
+            status="interrupted",
+            run_id=None,
+            owner=None,
+            lease_expires_at=None,
+            error="the replica running it stopped",
+            updated_at=now(),
+        )
+        .returning(threads_table.c.thread_id)
+    ).all()
+    return sorted(str(row.thread_id) for row in rows)
+
+
+def interrupt_expired(connection: Connection) -> builtins.list[str]:
+    """Threads whose owner stopped renewing its lease (it died): ``interrupted``."""
+    return interrupt(
+        connection,
+        or_(threads_table.c.lease_expires_at < now(), threads_table.c.lease_expires_at.is_(None)),
+    )
+
+
+def interrupt_owned(connection: Connection, owner: str) -> builtins.list[str]:
+    """Threads ``owner`` held when it last stopped (it restarts under the same id)."""
+    return interrupt(connection, threads_table.c.owner == owner)
+
+
+def interrupt_all(connection: Connection) -> builtins.list[str]:
+    """Every running thread (one process owns a SQLite database: what ran, died with it)."""
+    return interrupt(connection, threads_table.c.thread_id.is_not(None))
+
+
+def record(row: object) -> ThreadRecord:
+    """A row as a :class:`ThreadRecord`."""
+    data = dict(row)  # type: ignore[call-overload]
+    for name in ("created_at", "updated_at", "lease_expires_at"):
+        if data.get(name) is not None:
+            data[name] = aware(data[name])
+    return ThreadRecord.model_validate(data)
+
+
 class ThreadIndex:
-    """Reads and writes the thread index table (created by ``prepare_database``)."""
+    """Reads the thread index and makes the changes that stand alone."""
 
-    def __init__(self, engine: AsyncEngine):
-        self._engine = engine
-
-    async def create(self, thread_id: str, title: str) -> ThreadRecord:
-        """Add a thread in status ``running``; its title is cut to one line of 200 characters."""
-        now = _now()
-        clean = " ".join(title.split())[:200] or "(untitled)"
-        row = {"thread_id": thread_id, "title": clean, "status": "running"}
-        try:
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    insert(threads_table).values(**row, created_at=now, updated_at=now, error=None)
-                )
-        except IntegrityError as exc:
-            raise BinksError(f"thread {thread_id!r} already exists; pick another id") from exc
-        return ThreadRecord(**row, created_at=now, updated_at=now, error=None)
+    def __init__(self, database: Database):
+        self.database = database
 
     async def get(self, thread_id: str) -> ThreadRecord:
         """The thread's record; ``ThreadNotFound`` when there is none."""
-        async with self._engine.connect() as connection:
-            found = (
-                await connection.execute(select(threads_table).where(threads_table.c.thread_id == thread_id))
-            ).first()
+        found = await self.database.read(lambda c: get(c, thread_id))
         if found is None:
-            raise ThreadNotFound(f"no thread {thread_id!r}; list threads with `binks threads`")
-        return _record(found._mapping)
-
-    async def set_status(self, thread_id: str, status: ThreadStatus, error: str | None = None) -> None:
-        """Move the thread to ``status`` (with the error for ``failed``); ``ThreadNotFound`` if absent."""
-        async with self._engine.begin() as connection:
-            result = await connection.execute(
-                update(threads_table)
-                .where(threads_table.c.thread_id == thread_id)
-                .values(status=status, error=error, updated_at=_now())
-            )
-        if result.rowcount == 0:
-            raise ThreadNotFound(f"no thread {thread_id!r}; list threads with `binks threads`")
+            raise not_found(thread_id)
+        return found
 
     async def list(
         self, *, limit: int = 50, offset: int = 0, status: ThreadStatus | None = None
@@ -101,33 +288,22 @@ class ThreadIndex:
         query = select(threads_table).order_by(threads_table.c.updated_at.desc()).limit(limit).offset(offset)
         if status is not None:
             query = query.where(threads_table.c.status == status)
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(query)).all()
-        return [_record(row._mapping) for row in rows]
+        rows = await self.database.read(lambda c: c.execute(query).all())
+        return [record(row._mapping) for row in rows]
 
-    async def mark_unfinished_interrupted(self) -> builtins.list[str]:
-        """At server start: threads still ``running`` were cut off; mark them ``interrupted``."""
-        async with self._engine.begin() as connection:
-            ids = (
-                (
-                    await connection.execute(
-                        select(threads_table.c.thread_id).where(threads_table.c.status == "running")
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            if ids:
-                await connection.execute(
-                    update(threads_table)
-                    .where(threads_table.c.thread_id.in_(ids))
-                    .values(status="interrupted", updated_at=_now())
-                )
-        return builtins.list(ids)
+    async def create(self, thread_id: str, title: str) -> ThreadRecord:
+        """Add a thread that no run owns yet, in status ``completed`` (tests, imports)."""
+        stamp = now()
+        row = {"thread_id": thread_id, "title": clean_title(title), "status": "completed"}
+
+        def work(connection: Connection) -> None:
+            connection.execute(insert_statement().values(**row, created_at=stamp, updated_at=stamp))
+
+        try:
+            await self.database.write(work)
+        except IntegrityError as exc:
+            raise BinksError(f"thread {thread_id!r} already exists; pick another id") from exc
+        return ThreadRecord.model_validate({**row, "created_at": stamp, "updated_at": stamp, "error": None})
 
 
-def _record(row: object) -> ThreadRecord:
-    data = dict(row)  # type: ignore[call-overload]
-    data["created_at"] = _aware(data["created_at"])
-    data["updated_at"] = _aware(data["updated_at"])
-    return ThreadRecord.model_validate(data)
+__all__ = ["IDLE", "RESUMABLE", "ThreadIndex", "ThreadRecord", "ThreadStatus", "threads_table"]

@@ -1,4 +1,4 @@
-"""What the database commands share: the engine the settings name, checked for its schema.
+"""What the database commands share: the database the settings name, checked for its schema.
 
 They read and write the database directly (no server needed, and safe while it runs:
 SQLite's WAL lets readers and a writer work side by side, and every writer waits its turn).
@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
+from binks.checkpoints.db import Database
 from binks.errors import ConfigError
 from binks.settings import Settings
 
 
 def check_schema(settings: Settings) -> None:
     """Refuse a SQLite database that is missing, older or newer than this Binks."""
-    from binks.checkpoints.saver import sqlite_path
+    from binks.checkpoints.db import sqlite_path
     from binks.checkpoints.schema import SCHEMA_VERSION, newer_message, sqlite_schema_version
 
     path = sqlite_path(settings)
@@ -36,13 +35,12 @@ def check_schema(settings: Settings) -> None:
 
 
 @asynccontextmanager
-async def open_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    """The async engine of the configured database, disposed afterwards."""
-    from binks.checkpoints.db import make_engine
-    from binks.server.app import database_url
+async def open_engine(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database, closed afterwards."""
+    from binks.checkpoints.db import connect, database_url
 
-    engine = make_engine(database_url(settings))
+    database = connect(database_url(settings))
     try:
-        yield engine
+        yield database
     finally:
-        await engine.dispose()
+        await database.close()

@@ -48,6 +48,16 @@ class ConfigNode(Protocol):
         ...
 
 
+RUN_ID_KEY = "binks_run_id"
+"""The config key under which the server passes the run's id (the thread's current owner)."""
+
+
 def thread_of(config: RunnableConfig) -> str:
     """The thread id the run was started with."""
     return str(config["configurable"]["thread_id"])
+
+
+def run_of(config: RunnableConfig) -> str | None:
+    """The server's run id, when a server runs the graph: execute fences its intents with it."""
+    value = config.get("configurable", {}).get(RUN_ID_KEY)
+    return str(value) if value is not None else None

@@ -1,26 +1,31 @@
 """The FastAPI app: :func:`create_app` builds it; its lifespan owns everything stateful.
 
-The lifespan opens the database engine (creating or migrating Binks' tables) and the
-checkpointer, builds the graph with a timed toolbox and the audit log, marks threads whose
-run died with the last process as ``interrupted`` (they wait for an explicit ``/resume``),
-starts event-log retention and the metrics registry, and at shutdown drains running graphs
-to a checkpoint before closing the database. Nothing lives in module globals, so tests and
-benchmarks can run several apps.
+The lifespan opens the database (creating or migrating Binks' tables) and the checkpointer,
+builds the graph with a timed toolbox and the audit log, marks threads whose run died with
+its replica as ``interrupted`` (they wait for an explicit ``/resume``), starts this replica's
+heartbeat (:mod:`binks.server.leases`), on PostgreSQL the listener that brings other
+replicas' events and cancel requests (:mod:`binks.checkpoints.notify`), event-log retention
+and the metrics registry; at shutdown it drains running graphs to a checkpoint before
+closing the database. Nothing lives in module globals, so tests and benchmarks can run
+several apps.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from binks import __version__
 from binks.checkpoints.audit import AuditLog
-from binks.checkpoints.db import make_engine, sqlite_url
-from binks.checkpoints.events import EventLog
+from binks.checkpoints.db import Database, connect
+from binks.checkpoints.db import database_url as database_url
+from binks.checkpoints.events import CHANNEL, EventLog
 from binks.checkpoints.intents import IntentLog
 from binks.checkpoints.saver import open_checkpointer
 from binks.checkpoints.schema import prepare_database
@@ -31,11 +36,12 @@ from binks.server.checks import make_health_checker
 from binks.server.handlers import install_error_handlers
 from binks.server.housekeeping import retention_task
 from binks.server.instrument import TimedToolbox
+from binks.server.leases import keep_leases, leave
 from binks.server.limits import BodyLimit
 from binks.server.metrics import Metrics
 from binks.server.routes import decisions, events, health, invoke, threads
 from binks.server.routes import metrics as metrics_route
-from binks.server.runs import RunManager
+from binks.server.runs import CONTROL_CHANNEL, RunManager
 from binks.server.schemas import MAX_BODY_BYTES
 from binks.server.services import Services
 from binks.settings import Settings
@@ -48,18 +54,6 @@ if TYPE_CHECKING:
 
 #: Seconds between heartbeat comments on idle event streams.
 HEARTBEAT_S = 15.0
-
-
-def database_url(settings: Settings) -> str:
-    """SQLAlchemy's async URL for the configured database (SQLite in the state dir by default)."""
-    url = settings.database_url
-    if url is None:
-        return sqlite_url(settings.database_path)
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if url.startswith("sqlite:///"):
-        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
-    return url
 
 
 def create_app(
@@ -75,12 +69,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         keys = KeySource.load(settings)
-        engine = make_engine(database_url(settings))
+        database = connect(database_url(settings))
         try:
-            await prepare_database(engine)
-            metrics = Metrics()
-            audit = AuditLog(engine)
-            async with open_checkpointer(settings) as checkpointer:
+            await prepare_database(database)
+            async with open_checkpointer(database) as checkpointer, AsyncExitStack() as stack:
+                metrics = Metrics()
+                audit = AuditLog(database)
                 chat = model if model is not None else _default_model(settings)
                 own_tools: KubeToolbox | None = None
                 tools: Toolbox
@@ -88,16 +82,18 @@ def create_app(
                     tools = toolbox
                 else:
                     tools = own_tools = _default_toolbox(settings)
+                    stack.callback(own_tools.close)
                 graph = build_graph(
                     model=chat,
                     toolbox=TimedToolbox(tools, metrics),
                     settings=settings,
                     checkpointer=checkpointer,
-                    intents=IntentLog(engine),
+                    intents=IntentLog(database),
                     audit=audit,
                 )
-                thread_index = ThreadIndex(engine)
-                event_log = EventLog(engine)
+                thread_index = ThreadIndex(database)
+                event_log = EventLog(database)
+                stack.callback(event_log.close_all)
                 runs = RunManager(
                     graph=graph,
                     threads=thread_index,
@@ -108,10 +104,11 @@ def create_app(
                 )
                 metrics.watch(subscribers=event_log.subscriber_count, running=runs.running_count)
                 await runs.recover()
+                await _listen(stack, database, event_log, runs)
                 app.state.services = Services(
                     settings=settings,
                     keys=keys,
-                    engine=engine,
+                    database=database,
                     checkpointer=checkpointer,
                     graph=graph,
                     threads=thread_index,
@@ -120,22 +117,21 @@ def create_app(
                     runs=runs,
                     model=chat,
                     toolbox=tools,
-                    health=make_health_checker(settings, engine, chat, tools, model_given=model is not None),
+                    health=make_health_checker(
+                        settings, database, chat, tools, model_given=model is not None
+                    ),
                     heartbeat_s=heartbeat_s,
                     metrics=metrics,
                 )
-                retention = retention_task(engine, settings.event_retention_days)
-                try:
-                    yield
-                finally:
-                    if retention is not None:
-                        retention.cancel()
-                    await runs.drain()
-                    event_log.close_all()
-                    if own_tools is not None:
-                        own_tools.close()
+                stack.push_async_callback(leave, runs)
+                _background(stack, keep_leases(runs, datetime.now(UTC)), "binks-leases")
+                retention = retention_task(database, settings.event_retention_days)
+                if retention is not None:
+                    stack.callback(retention.cancel)
+                stack.push_async_callback(runs.drain)
+                yield
         finally:
-            await engine.dispose()
+            await database.close()
 
     app = FastAPI(
         title="Binks",
@@ -156,6 +152,35 @@ def create_app(
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "Last-Event-ID"],
         )
     return app
+
+
+async def _listen(stack: AsyncExitStack, database: Database, events: EventLog, runs: RunManager) -> None:
+    """On PostgreSQL: follow other replicas' events and cancel requests (see the module docstring)."""
+    if database.dialect != "postgresql":
+        return
+    from binks.checkpoints.notify import Listener
+
+    async def on_event(payload: str) -> None:
+        thread_id, _, seq = payload.rpartition(" ")
+        await events.deliver(thread_id, int(seq))
+
+    async def catch_up() -> None:
+        for thread_id in events.followed_threads():
+            await events.deliver(thread_id, await events.last_seq(thread_id))
+
+    listener = Listener(database.url, {CHANNEL: on_event, CONTROL_CHANNEL: runs.on_control}, catch_up)
+    await listener.start()
+    stack.push_async_callback(listener.close)
+
+
+def _background(stack: AsyncExitStack, work: Any, name: str) -> None:
+    task = asyncio.get_running_loop().create_task(work, name=name)
+
+    async def stop() -> None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    stack.push_async_callback(stop)
 
 
 def _default_model(settings: Settings) -> BaseChatModel:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from binks.checkpoints.db import Database
 from binks.errors import BinksError
 from binks.server.health import HealthChecker
 from binks.server.schemas import CheckOut
@@ -19,14 +19,13 @@ if TYPE_CHECKING:
 
 
 def make_health_checker(
-    settings: Settings, engine: AsyncEngine, model: BaseChatModel, toolbox: Toolbox, *, model_given: bool
+    settings: Settings, database: Database, model: BaseChatModel, toolbox: Toolbox, *, model_given: bool
 ) -> HealthChecker:
     """Checks for this server; a model handed to :func:`create_app` is reported, not probed."""
 
     async def checkpointer() -> CheckOut:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return CheckOut(ok=True, detail=f"database reachable ({engine.url.get_backend_name()})")
+        await database.read(lambda c: c.execute(text("SELECT 1")))
+        return CheckOut(ok=True, detail=f"database reachable ({database.dialect})")
 
     async def model_backend() -> CheckOut:
         if model_given:

@@ -11,8 +11,8 @@ import asyncio
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from binks.checkpoints.db import Database
 from binks.checkpoints.retention import prune_events
 
 logger = logging.getLogger(__name__)
@@ -20,10 +20,10 @@ logger = logging.getLogger(__name__)
 RETENTION_INTERVAL_S = 24 * 3600.0
 
 
-async def prune_once(engine: AsyncEngine, days: int) -> None:
+async def prune_once(database: Database, days: int) -> None:
     """One pass of retention; errors are logged, not raised."""
     try:
-        result = await prune_events(engine, days=days)
+        result = await prune_events(database, days=days)
     except SQLAlchemyError:
         logger.exception("event-log retention failed; it runs again in a day")
         return
@@ -36,15 +36,15 @@ async def prune_once(engine: AsyncEngine, days: int) -> None:
         )
 
 
-async def retention_loop(engine: AsyncEngine, days: int, interval_s: float = RETENTION_INTERVAL_S) -> None:
+async def retention_loop(database: Database, days: int, interval_s: float = RETENTION_INTERVAL_S) -> None:
     """Prune now, then once per ``interval_s``, until cancelled (at shutdown)."""
     while True:
-        await prune_once(engine, days)
+        await prune_once(database, days)
         await asyncio.sleep(interval_s)
 
 
-def retention_task(engine: AsyncEngine, days: int) -> asyncio.Task[None] | None:
+def retention_task(database: Database, days: int) -> asyncio.Task[None] | None:
     """Start the retention loop; ``None`` when ``days`` is 0 (keep every event)."""
     if days <= 0:
         return None
-    return asyncio.get_running_loop().create_task(retention_loop(engine, days), name="binks-retention")
+    return asyncio.get_running_loop().create_task(retention_loop(database, days), name="binks-retention")

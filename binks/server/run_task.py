@@ -20,6 +20,7 @@ from langgraph.types import Command, StreamMode
 from binks.checkpoints.threads import ThreadStatus
 from binks.errors import BinksError
 from binks.graph.approval import PendingApproval, pending_approval
+from binks.graph.deps import RUN_ID_KEY
 from binks.logs import log_context
 from binks.server.instrument import ModelTimer
 from binks.server.streaming import EventTranslator
@@ -49,6 +50,8 @@ class Run:
     result: str | None = None
     error: str | None = None
     pending: PendingApproval | None = None
+    claimed: bool = False
+    """True once the thread's row names this run (its claim committed)."""
 
 
 @dataclass
@@ -61,9 +64,15 @@ class Finale:
     error: str | None = None
 
 
-def thread_config(thread_id: str) -> RunnableConfig:
-    """The LangGraph config of a thread (the graph sets its own recursion limit)."""
-    return {"configurable": {"thread_id": thread_id}}
+def thread_config(thread_id: str, run_id: str | None = None) -> RunnableConfig:
+    """The LangGraph config of a thread (the graph sets its own recursion limit).
+
+    With ``run_id``, execute's intent claims are fenced by it (``binks.graph.deps.run_of``).
+    """
+    configurable: dict[str, Any] = {"thread_id": thread_id}
+    if run_id is not None:
+        configurable[RUN_ID_KEY] = run_id
+    return {"configurable": configurable}
 
 
 def pending_out(pending: PendingApproval) -> dict[str, Any]:
@@ -75,23 +84,20 @@ def pending_out(pending: PendingApproval) -> dict[str, Any]:
     }
 
 
-async def drive(
-    manager: RunManager,
-    run: Run,
-    graph_input: dict[str, Any] | Command[Any] | None,
-    info: dict[str, Any],
-) -> Finale:
-    """Run the graph to its end or next approval, emitting events; report how it ended."""
+async def drive(manager: RunManager, run: Run, graph_input: dict[str, Any] | Command[Any] | None) -> Finale:
+    """Run the graph to its end or next approval, emitting events; report how it ended.
+
+    ``run_started`` was written with the run's claim; the graph's own events follow it.
+    """
 
     async def emit(event: str, data: dict[str, Any]) -> None:
         await manager.events.append(run.thread_id, event, {"run_id": run.run_id, **data})
 
     translator = EventTranslator(emit)
-    config = thread_config(run.thread_id)
+    config = thread_config(run.thread_id, run.run_id)
     config["callbacks"] = [ModelTimer(manager.metrics)]
     with log_context(thread_id=run.thread_id, run_id=run.run_id):
         try:
-            await translator.emit("run_started", {"kind": run.kind, **info})
             async for part in manager.graph.astream(
                 graph_input,
                 config,

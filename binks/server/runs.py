@@ -1,18 +1,25 @@
-"""The run manager: graph runs as background tasks, one per thread, decided atomically.
+"""The run manager: graph runs as background tasks, one per thread, claimed in the database.
 
 A *run* is one stretch of graph execution on a thread: from a task (start, follow-up
 message) or from a decision or resume until the graph ends or stops at an approval. The
-rules, all enforced here under a per-thread lock:
+rules hold across every replica that shares the database, because the thread's row decides
+(:mod:`binks.checkpoints.threads`), not this process's memory:
 
-- **One run per thread.** A second start, message, decision or resume while a run is in
-  progress is refused with :class:`RunInProgress` (409, with the current run's id).
-  LangGraph would otherwise run the next node twice.
+- **One run per thread.** A run starts only by claiming the thread's row (status
+  ``running``, the run's id, this replica, a lease) in one transaction, together with its
+  ``run_started`` event. A second start, message, decision or resume is refused with
+  :class:`RunInProgress` (409, with the current run's id), whichever replica it reaches.
 - **Decisions answer exactly the pending approval.** The decision's interrupt id and plan
-  hash are checked against the checkpoint (``approval.check_decision``) under the lock and
-  the run is registered before the lock is released, so of many concurrent decisions
-  exactly one is accepted and the rest get 409. Every decision is written to the audit log.
-- **Nothing mutating resumes by itself.** At start, threads whose run did not finish (the
-  process died) are marked ``interrupted``; only ``POST /resume`` continues them.
+  hash are checked against the checkpoint (``approval.check_decision``), then the claim
+  requires the row to still wait for that interrupt; the claim and the decision's audit
+  entry commit together (durably). Of many concurrent decisions on any replicas exactly
+  one is accepted and audited as accepted; the others get 409 and are audited as refused.
+  Nothing else stands between the decision and the graph: no lock shared with other
+  threads, no extra read.
+- **Nothing mutating resumes by itself.** A run whose replica died keeps its lease until it
+  expires; then a replica moves the thread to ``interrupted`` (:mod:`binks.server.leases`),
+  and only ``POST /resume`` continues it. A run that loses its lease (its replica was cut
+  off from the database) is stopped, and cannot record anything over what came after.
 - **Graceful shutdown.** :meth:`RunManager.drain` stops taking runs and asks running graphs
   to stop at the next step boundary (a checkpoint), cancelling them after a grace period.
 
@@ -24,6 +31,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -31,16 +40,20 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
+from sqlalchemy import Connection
 
-from binks.checkpoints.audit import AuditLog
-from binks.checkpoints.events import EventLog
-from binks.checkpoints.threads import ThreadIndex
+from binks.checkpoints import audit as audit_store
+from binks.checkpoints import events as event_store
+from binks.checkpoints import threads as thread_store
+from binks.checkpoints.audit import AuditLog, decision_fields
+from binks.checkpoints.events import EventLog, StoredEvent
+from binks.checkpoints.threads import IDLE, RESUMABLE, ThreadIndex, ThreadRecord, ThreadStatus
 from binks.errors import ApprovalConflict, BinksError, ThreadBusy
 from binks.graph.approval import PendingApproval, check_decision, pending_approval, resume_command
 from binks.graph.decision import Decision
 from binks.logs import log_context
 from binks.server.metrics import Metrics
-from binks.server.run_task import Run, RunKind, drive, thread_config
+from binks.server.run_task import Run, drive, thread_config
 from binks.settings import Settings
 from binks.tools.redact import redact_text
 
@@ -50,6 +63,8 @@ logger = logging.getLogger(__name__)
 CANCEL_GRACE_S = 5.0
 #: Seconds running graphs get at shutdown to reach a checkpoint.
 DRAIN_GRACE_S = 20.0
+#: The PostgreSQL channel replicas ask each other to cancel runs on (``"<thread> <run>"``).
+CONTROL_CHANNEL = "binks_control"
 
 
 class RunInProgress(ThreadBusy):
@@ -67,8 +82,13 @@ class ShuttingDown(BinksError):
     """The server is stopping and takes no new runs."""
 
 
+def default_replica_id(settings: Settings) -> str:
+    """``BINKS_REPLICA_ID``, else this host and process (unique, new at each start)."""
+    return settings.replica_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
 class RunManager:
-    """Starts, decides, resumes and cancels runs; owns the per-thread locks."""
+    """Starts, decides, resumes and cancels runs; this replica's part of the shared truth."""
 
     def __init__(
         self,
@@ -79,25 +99,32 @@ class RunManager:
         audit: AuditLog,
         settings: Settings,
         metrics: Metrics | None = None,
+        replica_id: str | None = None,
     ) -> None:
         self.graph = graph
         self.threads = threads
         self.events = events
         self.audit = audit
+        self.database = events.database
         self.settings = settings
         self.metrics = metrics if metrics is not None else Metrics()
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.replica_id = replica_id or default_replica_id(settings)
+        self.lease_s = settings.lease_s
         self._active: dict[str, Run] = {}
         self._accepting = True
         self._drained: asyncio.Task[None] | None = None
 
     # --- queries ---------------------------------------------------------------------
     def active(self, thread_id: str) -> Run | None:
-        """The run in progress on the thread, if any."""
+        """The run in progress on the thread in this replica, if any."""
         return self._active.get(thread_id)
 
+    def active_runs(self) -> list[Run]:
+        """The runs in progress in this replica."""
+        return list(self._active.values())
+
     def running_count(self) -> int:
-        """How many runs are in progress."""
+        """How many runs are in progress in this replica."""
         return len(self._active)
 
     async def pending(self, thread_id: str) -> PendingApproval | None:
@@ -106,23 +133,37 @@ class RunManager:
 
     # --- lifecycle -------------------------------------------------------------------
     async def recover(self) -> list[str]:
-        """At start: threads whose run did not finish become ``interrupted`` (never resumed here)."""
-        interrupted = await self.threads.mark_unfinished_interrupted()
-        for thread_id in interrupted:
-            await self.events.append(
-                thread_id,
-                "run_failed",
-                {
-                    "run_id": None,
-                    "error": "the server stopped during this run; nothing was repeated. "
-                    f"Continue it with POST /threads/{thread_id}/resume",
-                    "resumable": True,
-                    "status": "interrupted",
-                },
-            )
-        if interrupted:
-            logger.warning("marked %d unfinished thread(s) interrupted: %s", len(interrupted), interrupted)
+        """At start: runs that died with their replica become ``interrupted`` (never resumed here).
+
+        On SQLite one process owns the database, so every ``running`` thread was cut off.
+        On PostgreSQL only those whose lease expired, and those this replica held when it
+        last stopped (a stable ``BINKS_REPLICA_ID``): other replicas' runs go on.
+        """
+        if self.database.dialect == "sqlite":
+            return await self.interrupt(thread_store.interrupt_all)
+        interrupted = await self.interrupt(thread_store.interrupt_expired)
+        if self.settings.replica_id:
+            owner = self.replica_id
+            interrupted += await self.interrupt(lambda c: thread_store.interrupt_owned(c, owner))
         return interrupted
+
+    async def interrupt(self, select_threads: Any) -> list[str]:
+        """Interrupt the threads ``select_threads(connection)`` moves, each with its last event."""
+
+        def work(connection: Connection) -> list[StoredEvent]:
+            ids: list[str] = select_threads(connection)
+            return [
+                event_store.insert(connection, thread_id, "run_failed", cut_off(thread_id))
+                for thread_id in ids
+            ]
+
+        stored = await self.database.write(work)
+        for event in stored:
+            self.events.publish(event)
+        ids = [event.thread_id for event in stored]
+        if ids:
+            logger.warning("marked %d cut-off thread(s) interrupted: %s", len(ids), ids)
+        return ids
 
     def drain(self, grace_s: float = DRAIN_GRACE_S) -> asyncio.Task[None]:
         """Stop taking runs and let running ones reach a checkpoint; idempotent."""
@@ -155,169 +196,300 @@ class RunManager:
     async def start(self, task: str, title: str | None = None) -> Run:
         """A new thread with a first run on ``task``."""
         self._check_accepting()
-        thread_id = uuid.uuid4().hex
-        await self.threads.create(thread_id, title or _title(task))
-        async with self._lock(thread_id):
-            return await self._launch(thread_id, "start", _task_input(task), task=task)
+        run = Run(run_id=uuid.uuid4().hex, thread_id=uuid.uuid4().hex, kind="start")
+        name = title or _title(task)
+
+        def work(connection: Connection) -> StoredEvent:
+            thread_store.insert(
+                connection,
+                run.thread_id,
+                name,
+                run_id=run.run_id,
+                owner=self.replica_id,
+                lease_s=self.lease_s,
+            )
+            return event_store.insert(connection, run.thread_id, "run_started", _started(run, {"task": task}))
+
+        return await self._begin(run, _task_input(task), work)
 
     async def message(self, thread_id: str, task: str) -> Run:
         """A follow-up task on an existing thread."""
         self._check_accepting()
-        await self.threads.get(thread_id)
-        async with self._lock(thread_id):
-            self._check_idle(thread_id)
-            if (await self.threads.get(thread_id)).status == "interrupted":
-                # Its last run stopped mid-way (maybe mid-change); a new task would skip the rest.
-                raise ApprovalConflict(
-                    f"thread {thread_id} was interrupted mid-run; finish it first with "
-                    f"POST /threads/{thread_id}/resume, or start a new thread"
-                )
-            pending = await self.pending(thread_id)
-            if pending is not None:
-                raise ApprovalConflict(
-                    f"thread {thread_id} waits for a decision on plan {pending.plan_hash[:12]}; "
-                    f"approve or reject it first (POST /threads/{thread_id}/decision)"
-                )
-            return await self._launch(thread_id, "message", _task_input(task), task=task)
+        record = await self.threads.get(thread_id)
+        self._check_idle(record)
+        if record.status == "interrupted":
+            # Its last run stopped mid-way (maybe mid-change); a new task would skip the rest.
+            raise ApprovalConflict(
+                f"thread {thread_id} was interrupted mid-run; finish it first with "
+                f"POST /threads/{thread_id}/resume, or start a new thread"
+            )
+        pending = await self.pending(thread_id)
+        if pending is not None:
+            raise ApprovalConflict(
+                f"thread {thread_id} waits for a decision on plan {pending.plan_hash[:12]}; "
+                f"approve or reject it first (POST /threads/{thread_id}/decision)"
+            )
+        run = Run(run_id=uuid.uuid4().hex, thread_id=thread_id, kind="message")
+        claimed = await self._claim(run, IDLE, _started(run, {"task": task}))
+        if claimed is None:
+            raise await self._busy(thread_id)
+        return await self._begin(run, _task_input(task), claimed)
 
     async def decide(self, thread_id: str, decision: Decision, key_id: str) -> Run:
         """Answer the pending approval, or raise ``ApprovalConflict`` and run nothing."""
         self._check_accepting()
-        await self.threads.get(thread_id)
-        async with self._lock(thread_id):
-            try:
-                self._check_idle(thread_id)
-                check_decision(await self.pending(thread_id), decision)
-            except BinksError as exc:
-                await self._audit_decision(thread_id, decision, key_id, accepted=False, detail=str(exc))
-                raise
-            await self._audit_decision(thread_id, decision, key_id, accepted=True, detail=decision.reason)
-            await self._time_to_decision(thread_id)
-            return await self._launch(
-                thread_id, "decision", resume_command(decision), decision=decision.model_dump(mode="json")
-            )
+        record = await self.threads.get(thread_id)
+        audit = {
+            "thread_id": thread_id,
+            "key_id": key_id,
+            "action": decision.action,
+            "interrupt_id": decision.interrupt_id,
+            "plan_hash": decision.plan_hash,
+        }
+        try:
+            self._check_idle(record)
+            check_decision(await self.pending(thread_id), decision)
+        except BinksError as exc:
+            self._count_decision(decision, accepted=False)
+            await self.audit.record(**audit, accepted=False, detail=redact_text(str(exc)))
+            raise
+        run = Run(run_id=uuid.uuid4().hex, thread_id=thread_id, kind="decision")
+        accepted = decision_fields(**audit, accepted=True, detail=redact_text(decision.reason))
+        refused = decision_fields(
+            **audit, accepted=False, detail="another decision answered this approval first"
+        )
+        started = _started(run, {"decision": decision.model_dump(mode="json")})
+
+        def work(connection: Connection) -> StoredEvent | None:
+            if not thread_store.claim(
+                connection,
+                thread_id,
+                run_id=run.run_id,
+                owner=self.replica_id,
+                lease_s=self.lease_s,
+                allowed=("awaiting_approval",),
+                interrupt_id=decision.interrupt_id,
+            ):
+                audit_store.append(connection, refused)
+                return None
+            audit_store.append(connection, accepted)
+            return event_store.insert(connection, thread_id, "run_started", started)
+
+        claimed = await self.database.write(work, durable=True)
+        self._count_decision(decision, accepted=claimed is not None)
+        if claimed is None:
+            raise await self._busy(thread_id, answered=True)
+        if record.status == "awaiting_approval":
+            waited = (datetime.now(UTC) - record.updated_at).total_seconds()
+            self.metrics.time_to_decision.observe(max(waited, 0.0))
+        return await self._begin(run, resume_command(decision), claimed)
 
     async def resume(self, thread_id: str, key_id: str) -> Run:
         """Continue a thread whose run stopped (interrupted, failed) from its last checkpoint."""
         self._check_accepting()
         record = await self.threads.get(thread_id)
-        async with self._lock(thread_id):
-            self._check_idle(thread_id)
-            if await self.pending(thread_id) is not None:
-                await self.threads.set_status(thread_id, "awaiting_approval")
-                raise ApprovalConflict(
-                    f"thread {thread_id} waits for a decision, not a resume; "
-                    f"POST /threads/{thread_id}/decision"
+        self._check_idle(record)
+        pending = await self.pending(thread_id)
+        if pending is not None:
+            interrupt_id = pending.interrupt_id
+            await self.database.write(
+                lambda c: thread_store.set_status(
+                    c, thread_id, "awaiting_approval", pending_interrupt=interrupt_id
                 )
-            if record.status not in ("interrupted", "failed", "cancelled"):
-                raise ApprovalConflict(
-                    f"thread {thread_id} is {record.status}; only interrupted, failed or cancelled "
-                    "threads can be resumed (send a follow-up with POST /threads/{id}/messages)"
-                )
-            await self.audit.record(thread_id=thread_id, key_id=key_id, action="resume", accepted=True)
-            return await self._launch(thread_id, "resume", None)
+            )
+            raise ApprovalConflict(
+                f"thread {thread_id} waits for a decision, not a resume; POST /threads/{thread_id}/decision"
+            )
+        if record.status not in RESUMABLE:
+            raise ApprovalConflict(
+                f"thread {thread_id} is {record.status}; only interrupted, failed or cancelled "
+                "threads can be resumed (send a follow-up with POST /threads/{id}/messages)"
+            )
+        run = Run(run_id=uuid.uuid4().hex, thread_id=thread_id, kind="resume")
+        fields = decision_fields(thread_id=thread_id, key_id=key_id, action="resume", accepted=True)
+        claimed = await self._claim(run, RESUMABLE, _started(run, {}), audit=fields)
+        if claimed is None:
+            raise await self._busy(thread_id)
+        return await self._begin(run, None, claimed)
 
     async def cancel(self, thread_id: str, key_id: str) -> Run:
-        """Stop the thread's run: at the next step boundary, or hard after a grace period."""
-        await self.threads.get(thread_id)
+        """Stop the thread's run: at the next step boundary, or hard after a grace period.
+
+        A run on another replica is asked to stop through the database (PostgreSQL
+        ``NOTIFY``); this call then waits for its thread to leave ``running``.
+        """
+        record = await self.threads.get(thread_id)
         run = self._active.get(thread_id)
-        if run is None:
+        if run is None and (record.status != "running" or record.run_id is None):
             raise ApprovalConflict(
                 f"thread {thread_id} has no run in progress; to drop a pending plan, reject it "
                 f"(POST /threads/{thread_id}/decision with action reject)"
             )
         await self.audit.record(thread_id=thread_id, key_id=key_id, action="cancel", accepted=True)
+        if run is not None:
+            await self.stop(run)
+            return run
+        assert record.run_id is not None
+        remote = Run(run_id=record.run_id, thread_id=thread_id, kind="start")
+        payload = f"{thread_id} {record.run_id}"
+        await self.database.write(lambda c: _notify_control(c, payload))
+        remote.status = await self._await_settled(thread_id, record.run_id, 2 * CANCEL_GRACE_S + self.lease_s)
+        return remote
+
+    async def stop(self, run: Run) -> None:
+        """Stop a local run at its next step boundary, or cancel its task after the grace period."""
         run.cancel_requested = True
         run.control.request_drain("cancel")
         await self._wait([run], CANCEL_GRACE_S)
         if not run.done.is_set() and run.task is not None:
             run.task.cancel()
             await self._wait([run], CANCEL_GRACE_S)
-        return run
+
+    async def on_control(self, payload: str) -> None:
+        """Another replica asks this one to cancel a run (``"<thread> <run>"``)."""
+        thread_id, _, run_id = payload.partition(" ")
+        run = self._active.get(thread_id)
+        if run is not None and run.run_id == run_id:
+            asyncio.get_running_loop().create_task(self.stop(run), name=f"binks-cancel-{run_id}")
 
     # --- internals -------------------------------------------------------------------
-    def _lock(self, thread_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(thread_id, asyncio.Lock())
-
-    def _forget(self, run: Run) -> None:
-        if self._active.get(run.thread_id) is run:
-            del self._active[run.thread_id]
-
     def _check_accepting(self) -> None:
         if not self._accepting:
             raise ShuttingDown("the server is shutting down and takes no new runs; retry once it is back")
 
-    def _check_idle(self, thread_id: str) -> None:
-        run = self._active.get(thread_id)
+    def _check_idle(self, record: ThreadRecord) -> None:
+        if record.status == "running":
+            raise RunInProgress(record.thread_id, record.run_id or "(unknown)")
+        run = self._active.get(record.thread_id)
         if run is not None:
-            raise RunInProgress(thread_id, run.run_id)
+            raise RunInProgress(record.thread_id, run.run_id)
 
-    async def _audit_decision(
-        self, thread_id: str, decision: Decision, key_id: str, *, accepted: bool, detail: str
-    ) -> None:
+    async def _busy(self, thread_id: str, *, answered: bool = False) -> BinksError:
+        """Why a claim failed: the row changed since it was read."""
+        record = await self.threads.get(thread_id)
+        if record.status == "running":
+            return RunInProgress(thread_id, record.run_id or "(unknown)")
+        if answered:
+            return ApprovalConflict(
+                f"the approval of thread {thread_id} was answered by another decision; "
+                f"GET /threads/{thread_id} shows what it waits for now"
+            )
+        return ApprovalConflict(f"thread {thread_id} is {record.status} now; GET /threads/{thread_id}")
+
+    def _count_decision(self, decision: Decision, *, accepted: bool) -> None:
         self.metrics.decisions.labels(decision.action, "accepted" if accepted else "refused").inc()
-        await self.audit.record(
-            thread_id=thread_id,
-            key_id=key_id,
-            action=decision.action,
-            interrupt_id=decision.interrupt_id,
-            plan_hash=decision.plan_hash,
-            accepted=accepted,
-            detail=redact_text(detail),
-        )
 
-    async def _time_to_decision(self, thread_id: str) -> None:
-        """Observe the time since the thread's last ``approval_required`` (from the event log)."""
-        asked = await self.events.last_time_of(thread_id, "approval_required")
-        if asked is not None:
-            waited = (datetime.now(UTC) - asked).total_seconds()
-            self.metrics.time_to_decision.observe(max(waited, 0.0))
+    async def _claim(
+        self,
+        run: Run,
+        allowed: tuple[ThreadStatus, ...],
+        started: dict[str, Any],
+        audit: dict[str, Any] | None = None,
+    ) -> StoredEvent | None:
+        """Claim the thread's row for ``run`` with its ``run_started`` event (and audit entry)."""
 
-    async def _launch(
-        self, thread_id: str, kind: RunKind, graph_input: dict[str, Any] | Command[Any] | None, **info: Any
-    ) -> Run:
-        """Register and start a run; the caller holds the thread's lock."""
-        run = Run(run_id=uuid.uuid4().hex, thread_id=thread_id, kind=kind)
-        self._active[thread_id] = run
-        try:
-            await self.threads.set_status(thread_id, "running")
-        except BaseException:
-            del self._active[thread_id]
-            raise
+        def work(connection: Connection) -> StoredEvent | None:
+            if not thread_store.claim(
+                connection,
+                run.thread_id,
+                run_id=run.run_id,
+                owner=self.replica_id,
+                lease_s=self.lease_s,
+                allowed=allowed,
+            ):
+                return None
+            if audit is not None:
+                audit_store.append(connection, audit)
+            return event_store.insert(connection, run.thread_id, "run_started", started)
+
+        return await self.database.write(work, durable=audit is not None)
+
+    async def _begin(self, run: Run, graph_input: dict[str, Any] | Command[Any] | None, claimed: Any) -> Run:
+        """Start a claimed run's task; ``claimed`` is its ``run_started`` event, or the work that claims."""
+        if callable(claimed):
+            claimed = await self.database.write(claimed)
+        run.claimed = True
+        self._active[run.thread_id] = run
+        self.events.publish(claimed)
         # The task copies the context as it is created: every log line of the run, its
         # settling included, carries the thread and run ids.
-        with log_context(thread_id=thread_id, run_id=run.run_id):
+        with log_context(thread_id=run.thread_id, run_id=run.run_id):
             run.task = asyncio.get_running_loop().create_task(
-                self._run(run, graph_input, info), name=f"binks-run-{run.run_id}"
+                self._run(run, graph_input), name=f"binks-run-{run.run_id}"
             )
         return run
 
-    async def _run(
-        self, run: Run, graph_input: dict[str, Any] | Command[Any] | None, info: dict[str, Any]
-    ) -> None:
-        """Drive the run, then settle it under the thread's lock.
+    async def _await_settled(self, thread_id: str, run_id: str, timeout: float) -> ThreadStatus:
+        """Wait (polling the row) until run ``run_id`` no longer holds the thread; its status then."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            record = await self.threads.get(thread_id)
+            if record.run_id != run_id or asyncio.get_running_loop().time() > deadline:
+                return record.status
+            await asyncio.sleep(0.05)
 
-        The status, the run's last event and the end of "run in progress" change together
-        under the lock, so a client acting on that last event (a decision right after
-        ``approval_required``) is never refused because the run was still winding down.
+    async def _run(self, run: Run, graph_input: dict[str, Any] | Command[Any] | None) -> None:
+        """Drive the run, then settle it: status and last event in one transaction.
+
+        The run leaves this replica's list before the last event is published, so a client
+        acting on that event (a decision right after ``approval_required``) is never told
+        the run is still in progress.
         """
         try:
-            finale = await drive(self, run, graph_input, info)
+            finale = await drive(self, run, graph_input)
             run.status = finale.status
             self.metrics.runs.labels(finale.status).inc()
-            async with self._lock(run.thread_id):
-                try:
-                    await self.threads.set_status(run.thread_id, finale.status, finale.error)
-                    await self.events.append(
-                        run.thread_id, finale.event, {"run_id": run.run_id, **finale.data}
-                    )
-                finally:
-                    self._forget(run)
+            pending = run.pending.interrupt_id if run.pending is not None else None
+            data = {"run_id": run.run_id, **finale.data}
+
+            def work(connection: Connection) -> StoredEvent | None:
+                if not thread_store.settle(
+                    connection,
+                    run.thread_id,
+                    run.run_id,
+                    finale.status,
+                    error=finale.error,
+                    pending_interrupt=pending,
+                ):
+                    return None
+                return event_store.insert(connection, run.thread_id, finale.event, data)
+
+            stored = await self.database.write(work)
+            self._forget(run)
+            if stored is None:
+                logger.warning("run %s lost its thread's lease; its end is not recorded", run.run_id)
+            else:
+                self.events.publish(stored)
         except Exception:
             logger.exception("could not record the end of run %s", run.run_id)
         finally:
             self._forget(run)
             run.done.set()
+
+    def _forget(self, run: Run) -> None:
+        if self._active.get(run.thread_id) is run:
+            del self._active[run.thread_id]
+
+
+def _notify_control(connection: Connection, payload: str) -> None:
+    from binks.checkpoints.notify import notify
+
+    notify(connection, CONTROL_CHANNEL, payload)
+
+
+def _started(run: Run, info: dict[str, Any]) -> dict[str, Any]:
+    return {"run_id": run.run_id, "kind": run.kind, **info}
+
+
+def cut_off(thread_id: str) -> dict[str, Any]:
+    """The ``run_failed`` data of a run that died with its replica."""
+    return {
+        "run_id": None,
+        "error": "the server stopped during this run; nothing was repeated. "
+        f"Continue it with POST /threads/{thread_id}/resume",
+        "resumable": True,
+        "status": "interrupted",
+    }
 
 
 def _task_input(task: str) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from binks.checkpoints.audit import AuditLog
+from binks.checkpoints.db import Database
 from binks.checkpoints.events import EventLog
 from binks.checkpoints.threads import ThreadIndex
 from binks.server.auth import KeySource
@@ -23,11 +23,11 @@ from binks.tools.protocol import Toolbox
 
 @dataclass
 class Services:
-    """The engine, checkpointer, graph, logs, run manager and metrics of one running server."""
+    """The database, checkpointer, graph, logs, run manager and metrics of one running server."""
 
     settings: Settings
     keys: KeySource
-    engine: AsyncEngine
+    database: Database
     checkpointer: BaseCheckpointSaver[Any]
     graph: CompiledStateGraph[Any, Any, Any, Any]
     threads: ThreadIndex

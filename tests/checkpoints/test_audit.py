@@ -2,26 +2,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.auditchain import GENESIS
-from binks.checkpoints.db import make_engine, sqlite_url
+from binks.checkpoints.db import connect
 from binks.checkpoints.schema import prepare_database
 from binks.cli import main
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Path]:
-    path = tmp_path / "state" / "binks.db"
-    path.parent.mkdir()
-    engine = make_engine(sqlite_url(path))
-    await prepare_database(engine)
-    log = AuditLog(engine)
+async def database(database_url: str) -> AsyncIterator[str]:
+    """A database (its URL) with four audit entries: two of thread t1, one of t2, one more of t1."""
+    opened = connect(database_url)
+    await prepare_database(opened)
+    log = AuditLog(opened)
     await log.record(
         thread_id="t1", key_id="k1", action="approve", accepted=True, plan_hash="p1", interrupt_id="i1"
     )
@@ -35,34 +34,40 @@ async def database(tmp_path: Path) -> AsyncIterator[Path]:
     )
     await log.record(thread_id="t2", key_id="k2", action="reject", accepted=False, detail="stale plan")
     await log.record(thread_id="t1", key_id="k1", action="resume", accepted=True)
-    await engine.dispose()
-    yield path
+    await opened.close()
+    yield database_url
 
 
-def _verify(path: Path) -> tuple[bool, int | None, str]:
-    async def go() -> tuple[bool, int | None, str]:
-        engine = make_engine(sqlite_url(path))
+def _run(url: str, statement: str, **params: object) -> list[tuple[object, ...]]:
+    async def go() -> list[tuple[object, ...]]:
+        opened = connect(url)
         try:
-            report = await AuditLog(engine).verify()
+            result = await opened.write(lambda c: c.execute(text(statement), params))
+            return [tuple(row) for row in result.all()] if result.returns_rows else []
         finally:
-            await engine.dispose()
+            await opened.close()
+
+    return asyncio.run(go())
+
+
+def _verify(url: str) -> tuple[bool, int | None, str]:
+    async def go() -> tuple[bool, int | None, str]:
+        opened = connect(url)
+        try:
+            report = await AuditLog(opened).verify()
+        finally:
+            await opened.close()
         return report.ok, report.broken_seq, report.reason
 
     return asyncio.run(go())
 
 
-def _sql(path: Path, statement: str) -> None:
-    with sqlite3.connect(path) as db:
-        db.execute(statement)
-    db.close()
+def _sql(url: str, statement: str) -> None:
+    _run(url, statement)
 
 
-def test_entries_link_into_one_chain(database: Path) -> None:
-    with sqlite3.connect(database) as db:
-        rows = db.execute(
-            "SELECT seq, kind, action, outcome, prev_hash, hash FROM binks_audit ORDER BY seq"
-        ).fetchall()
-    db.close()
+def test_entries_link_into_one_chain(database: str) -> None:
+    rows = _run(database, "SELECT seq, kind, action, outcome, prev_hash, hash FROM binks_audit ORDER BY seq")
     assert [row[:4] for row in rows] == [
         (1, "decision", "approve", "accepted"),
         (2, "mutation", "scale", "ok"),
@@ -74,35 +79,32 @@ def test_entries_link_into_one_chain(database: Path) -> None:
     assert _verify(database) == (True, None, "")
 
 
-def test_verify_names_an_edited_entry(database: Path) -> None:
+def test_verify_names_an_edited_entry(database: str) -> None:
     _sql(database, "UPDATE binks_audit SET outcome = 'accepted' WHERE seq = 3")
     ok, broken, reason = _verify(database)
     assert (ok, broken) == (False, 3)
     assert "changed" in reason
 
 
-def test_verify_names_the_entry_after_a_deleted_one(database: Path) -> None:
+def test_verify_names_the_entry_after_a_deleted_one(database: str) -> None:
     _sql(database, "DELETE FROM binks_audit WHERE seq = 2")
     ok, broken, reason = _verify(database)
     assert (ok, broken) == (False, 3)
     assert "entry 2 is missing" in reason
 
 
-def test_verify_catches_a_rewritten_hash(database: Path) -> None:
+def test_verify_catches_a_rewritten_hash(database: str) -> None:
     # Editing an entry and fixing its own hash still breaks the link from the next entry.
-    with sqlite3.connect(database) as db:
-        (detail,) = db.execute("SELECT detail FROM binks_audit WHERE seq = 2").fetchone()
-        changed = detail.replace("--replicas=3", "--replicas=30")
-        db.execute("UPDATE binks_audit SET detail = ?, hash = ? WHERE seq = 2", (changed, "a" * 64))
-    db.close()
+    ((detail,),) = _run(database, "SELECT detail FROM binks_audit WHERE seq = 2")
+    changed = str(detail).replace("--replicas=3", "--replicas=30")
+    _run(database, "UPDATE binks_audit SET detail = :d, hash = :h WHERE seq = 2", d=changed, h="a" * 64)
     assert _verify(database)[:2] == (False, 2)
 
 
-async def test_concurrent_writers_keep_one_chain(tmp_path: Path) -> None:
-    path = tmp_path / "binks.db"
-    engines = [make_engine(sqlite_url(path)) for _ in range(3)]
-    await prepare_database(engines[0])
-    logs = [AuditLog(engine) for engine in engines]  # three "processes": three locks, one file
+async def test_concurrent_writers_keep_one_chain(database_url: str) -> None:
+    opened = [connect(database_url) for _ in range(3)]  # three "processes": three connections
+    await prepare_database(opened[0])
+    logs = [AuditLog(one) for one in opened]
     try:
         await asyncio.gather(
             *(
@@ -113,18 +115,18 @@ async def test_concurrent_writers_keep_one_chain(tmp_path: Path) -> None:
         entries = await logs[0].entries()
         report = await logs[1].verify()
     finally:
-        for engine in engines:
-            await engine.dispose()
+        for one in opened:
+            await one.close()
     assert [entry.seq for entry in entries] == list(range(1, 61))
     assert sorted(entry.thread_id for entry in entries) == sorted(f"t{i}" for i in range(60))
     assert report.ok and report.entries == 60
 
 
 def test_cli_lists_and_verifies(
-    database: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("BINKS_STATE_DIR", str(database.parent))
-    monkeypatch.chdir(database.parent)
+    monkeypatch.setenv("BINKS_DATABASE_URL", database)
+    monkeypatch.chdir(tmp_path)
     assert main(["audit", "--thread", "t1"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3

@@ -1,39 +1,37 @@
-"""The checkpointer factory, the thread index, execute intents and the schema version."""
+"""The database and checkpointer factory, the thread index and its leases, execute intents."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncEngine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import insert, update
 
-from binks.checkpoints.db import make_engine, sqlite_url
-from binks.checkpoints.intents import IntentLog
-from binks.checkpoints.saver import open_checkpointer, sqlite_path
+from binks.checkpoints import threads as store
+from binks.checkpoints.db import Database, connect, database_url, sqlite_path
+from binks.checkpoints.intents import IntentLog, LeaseLost
+from binks.checkpoints.saver import open_checkpointer
 from binks.checkpoints.schema import SCHEMA_VERSION, prepare_database, schema_version
-from binks.checkpoints.threads import ThreadIndex
+from binks.checkpoints.threads import ThreadIndex, threads_table
 from binks.errors import BinksError, ConfigError, ThreadNotFound
 from binks.settings import load_settings
 
 
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(sqlite_url(tmp_path / "binks.db"))
-    await prepare_database(engine)
-    yield engine
-    await engine.dispose()
-
-
-async def test_checkpointer_is_sqlite_in_wal_mode_in_the_state_dir(tmp_path: Path) -> None:
+async def test_sqlite_is_one_wal_connection_shared_with_the_checkpointer(tmp_path: Path) -> None:
     settings = load_settings(env_file=None, state_dir=tmp_path / "state")
-    async with open_checkpointer(settings) as saver:
-        conn = saver.conn  # type: ignore[attr-defined]
-        async with conn.execute("PRAGMA journal_mode") as cursor:
-            assert (await cursor.fetchone())[0] == "wal"
-        async with conn.execute("PRAGMA synchronous") as cursor:
-            assert (await cursor.fetchone())[0] == 1  # NORMAL
+    database = connect(database_url(settings))
+    try:
+        async with open_checkpointer(database) as saver:
+            assert saver.conn is database.raw  # type: ignore[attr-defined]
+        assert database.raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # type: ignore[attr-defined]
+        assert database.raw.execute("PRAGMA synchronous").fetchone()[0] == 1  # type: ignore[attr-defined]
+    finally:
+        await database.close()
     assert (tmp_path / "state" / "binks.db").is_file()
 
 
@@ -42,20 +40,9 @@ def test_database_url_choices(tmp_path: Path) -> None:
     other = load_settings(env_file=None, database_url=f"sqlite:///{tmp_path}/x.db")
     assert sqlite_path(other) == tmp_path / "x.db"
     assert sqlite_path(load_settings(env_file=None, database_url="postgresql://db/binks")) is None
+    assert database_url(load_settings(env_file=None, database_url="postgres://db/b")) == "postgresql://db/b"
     with pytest.raises(ConfigError, match="neither postgresql"):
         sqlite_path(load_settings(env_file=None, database_url="mysql://db"))
-
-
-async def test_postgres_without_the_extra_is_a_clear_error_not_a_fallback() -> None:
-    try:
-        import langgraph.checkpoint.postgres  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
-    except ImportError:
-        settings = load_settings(env_file=None, database_url="postgresql://localhost/binks")
-        with pytest.raises(ConfigError, match=r"pip install 'binks\[postgres\]'"):
-            async with open_checkpointer(settings):
-                pass
-    else:
-        pytest.skip("the postgres extra is installed")
 
 
 async def test_unwritable_state_dir_is_a_config_error(tmp_path: Path) -> None:
@@ -63,45 +50,107 @@ async def test_unwritable_state_dir_is_a_config_error(tmp_path: Path) -> None:
     blocker.write_text("")
     settings = load_settings(env_file=None, state_dir=blocker / "state")
     with pytest.raises(ConfigError, match="cannot open the database"):
-        async with open_checkpointer(settings):
-            pass
+        connect(database_url(settings))
 
 
-async def test_thread_index_lifecycle(engine: AsyncEngine) -> None:
-    index = ThreadIndex(engine)
-    created = await index.create("t1", "scale   web\n to 3")
-    assert created.title == "scale web to 3"
-    assert created.status == "running"
-    await index.create("t2", "why is ollama pending?")
+async def test_the_checkpointer_keeps_a_graph_state(database: Database) -> None:
+    from langgraph.checkpoint.base import empty_checkpoint
+
+    async with open_checkpointer(database) as saver:
+        config = {"configurable": {"thread_id": "t1", "checkpoint_ns": ""}}
+        checkpoint = empty_checkpoint()
+        saved = await saver.aput(config, checkpoint, {"source": "input", "step": 0}, {})  # type: ignore[arg-type]
+        found = await saver.aget_tuple(saved)
+        assert found is not None and found.checkpoint["id"] == checkpoint["id"]
+        assert [item.checkpoint["id"] async for item in saver.alist(config)] == [checkpoint["id"]]  # type: ignore[arg-type]
+
+
+async def _start(database: Database, thread_id: str, run_id: str = "r1", owner: str = "a") -> None:
+    await database.write(
+        lambda c: store.insert(c, thread_id, thread_id, run_id=run_id, owner=owner, lease_s=30)
+    )
+
+
+async def test_thread_index_lists_and_settles(database: Database) -> None:
+    index = ThreadIndex(database)
+    await _start(database, "t1")
+    created = await index.get("t1")
+    assert (created.title, created.status, created.run_id, created.owner) == ("t1", "running", "r1", "a")
+    await _start(database, "t2", "r2")
     with pytest.raises(BinksError, match="already exists"):
-        await index.create("t1", "again")
-    await index.set_status("t1", "awaiting_approval")
-    await index.set_status("t2", "failed", error="model unreachable")
+        await _start(database, "t1")
+    assert await database.write(
+        lambda c: store.settle(c, "t1", "r1", "awaiting_approval", pending_interrupt="i1")
+    )
+    assert await database.write(lambda c: store.settle(c, "t2", "r2", "failed", error="model unreachable"))
     t2 = await index.get("t2")
-    assert (t2.status, t2.error) == ("failed", "model unreachable")
+    assert (t2.status, t2.error, t2.run_id, t2.owner) == ("failed", "model unreachable", None, None)
     assert t2.updated_at.tzinfo is not None
     assert [r.thread_id for r in await index.list()] == ["t2", "t1"]
     assert [r.thread_id for r in await index.list(status="awaiting_approval")] == ["t1"]
     assert [r.thread_id for r in await index.list(limit=1, offset=1)] == ["t1"]
+    assert (await index.get("t1")).pending_interrupt == "i1"
     with pytest.raises(ThreadNotFound, match="binks threads"):
         await index.get("nope")
-    with pytest.raises(ThreadNotFound):
-        await index.set_status("nope", "completed")
+    assert not await database.write(lambda c: store.settle(c, "t1", "r1", "completed")), "r1 ended already"
 
 
-async def test_unfinished_runs_are_marked_interrupted_at_start(engine: AsyncEngine) -> None:
-    index = ThreadIndex(engine)
-    await index.create("a", "a")
-    await index.create("b", "b")
-    await index.set_status("b", "completed")
-    assert await index.mark_unfinished_interrupted() == ["a"]
-    assert (await index.get("a")).status == "interrupted"
-    assert (await index.get("b")).status == "completed"
-    assert await index.mark_unfinished_interrupted() == []
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(racers=st.integers(min_value=2, max_value=12), stale=st.booleans())
+async def test_of_racing_claims_exactly_one_wins(database_url: str, racers: int, stale: bool) -> None:
+    # Separate connections, as separate replicas have: the row decides, never a process's memory.
+    databases = [connect(database_url) for _ in range(racers)]
+    try:
+        await prepare_database(databases[0])
+        thread_id = f"t-{uuid.uuid4().hex}"
+        await _start(databases[0], thread_id)
+        await databases[0].write(
+            lambda c: store.settle(c, thread_id, "r1", "awaiting_approval", pending_interrupt="i1")
+        )
+        interrupt = "old" if stale else "i1"
+
+        async def claim(index: int) -> bool:
+            return await databases[index].write(
+                lambda c: store.claim(
+                    c,
+                    thread_id,
+                    run_id=f"run-{index}",
+                    owner=f"replica-{index}",
+                    lease_s=30,
+                    allowed=("awaiting_approval",),
+                    interrupt_id=interrupt,
+                )
+            )
+
+        won = await asyncio.gather(*(claim(i) for i in range(racers)))
+        record = await ThreadIndex(databases[0]).get(thread_id)
+    finally:
+        for one in databases:
+            await one.close()
+    if stale:
+        assert sum(won) == 0 and record.status == "awaiting_approval"
+    else:
+        assert sum(won) == 1 and record.status == "running"
+        assert record.run_id == f"run-{won.index(True)}"
 
 
-async def test_intents_record_before_and_result_after(engine: AsyncEngine) -> None:
-    log = IntentLog(engine)
+async def test_expired_leases_are_interrupted_and_renewed_ones_kept(database: Database) -> None:
+    await _start(database, "alive", "r1", owner="a")
+    await _start(database, "dead", "r2", owner="b")
+    await _start(database, "mine", "r3", owner="c")
+    past = update(threads_table).values(lease_expires_at=store.now() - timedelta(seconds=1))
+    await database.write(lambda c: c.execute(past))
+    assert await database.write(lambda c: store.renew(c, "a", 30)) == {"r1"}
+    assert await database.write(store.interrupt_expired) == ["dead", "mine"]
+    assert await database.write(store.interrupt_expired) == []
+    dead = await ThreadIndex(database).get("dead")
+    assert (dead.status, dead.owner, dead.run_id) == ("interrupted", None, None)
+    assert (await ThreadIndex(database).get("alive")).status == "running"
+    assert await database.write(lambda c: store.interrupt_owned(c, "a")) == ["alive"]
+
+
+async def test_intents_record_before_and_result_after(database: Database) -> None:
+    log = IntentLog(database)
     assert await log.get("t", "s1", "h") is None
     await log.record_intent("t", "s1", "h", '{"verb": "scale"}')
     record = await log.get("t", "s1", "h")
@@ -118,9 +167,31 @@ async def test_intents_record_before_and_result_after(engine: AsyncEngine) -> No
     assert again is not None and not again.finished, "a new intent clears the old result"
 
 
-async def test_schema_version_is_recorded_and_a_newer_database_refused(engine: AsyncEngine) -> None:
-    assert await prepare_database(engine) == SCHEMA_VERSION
-    async with engine.begin() as connection:
-        await connection.execute(insert(schema_version).values(version=SCHEMA_VERSION + 1))
+async def test_an_intent_is_claimed_once_and_only_by_the_run_that_owns_the_thread(database: Database) -> None:
+    log = IntentLog(database)
+    await _start(database, "t", "owner-run")
+    assert await log.claim("t", "s1", "h", "{}", run_id="owner-run") is None
+    again = await log.claim("t", "s1", "h", "{}", run_id="owner-run")
+    assert again is not None and not again.finished, "the second claim finds the first"
+    with pytest.raises(LeaseLost, match="no longer owns"):
+        await log.claim("t", "s2", "h", "{}", run_id="a-run-that-lost-its-lease")
+    assert await log.get("t", "s2", "h") is None, "nothing recorded for the fenced-off run"
+
+
+async def test_schema_version_is_recorded_and_a_newer_database_refused(database: Database) -> None:
+    assert await prepare_database(database) == SCHEMA_VERSION
+    await database.write(lambda c: c.execute(insert(schema_version).values(version=SCHEMA_VERSION + 1)))
     with pytest.raises(ConfigError, match="newer Binks"):
-        await prepare_database(engine)
+        await prepare_database(database)
+
+
+async def test_replicas_starting_together_migrate_once(database_url: str) -> None:
+    databases = [connect(database_url) for _ in range(4)]
+    try:
+        found = await asyncio.gather(*(prepare_database(one) for one in databases))
+        versions = await databases[0].read(lambda c: c.execute(schema_version.select()).all())
+    finally:
+        for one in databases:
+            await one.close()
+    assert sorted(found) == [SCHEMA_VERSION] * 4  # a fresh database reports the version it got
+    assert [tuple(row) for row in versions] == [(SCHEMA_VERSION,)]

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, Executable, select, update
 
-from binks.checkpoints.db import make_engine, sqlite_url
+from binks.checkpoints.db import Database, connect
 from binks.checkpoints.events import EventLog, events_table
 from binks.checkpoints.retention import prune_events
 from binks.checkpoints.schema import prepare_database
@@ -34,39 +33,41 @@ THREADS: dict[str, tuple[ThreadStatus, datetime]] = {
 PRUNED = {"old-completed", "old-failed", "old-cancelled"}
 
 
-async def _seed(engine: AsyncEngine) -> None:
-    await prepare_database(engine)
-    threads, events = ThreadIndex(engine), EventLog(engine)
+def _execute(connection: Connection, statement: Executable) -> None:
+    connection.execute(statement)
+
+
+async def _seed(database: Database) -> None:
+    await prepare_database(database)
+    threads, events = ThreadIndex(database), EventLog(database)
     for thread_id, (status, updated) in THREADS.items():
         await threads.create(thread_id, thread_id)
         for index in range(5):
             await events.append(thread_id, "message", {"n": index})
-        async with engine.begin() as connection:
-            await connection.execute(
-                update(threads_table)
-                .where(threads_table.c.thread_id == thread_id)
-                .values(status=status, updated_at=updated)
-            )
+        aged = (
+            update(threads_table)
+            .where(threads_table.c.thread_id == thread_id)
+            .values(status=status, updated_at=updated)
+        )
+        await database.write(partial(_execute, statement=aged))
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(sqlite_url(tmp_path / "binks.db"))
-    await _seed(engine)
-    yield engine
-    await engine.dispose()
+async def engine(database: Database) -> Database:
+    await _seed(database)
+    return database
 
 
-async def _seqs(engine: AsyncEngine) -> dict[str, list[int]]:
-    async with engine.connect() as connection:
-        rows = (await connection.execute(select(events_table.c.thread_id, events_table.c.seq))).all()
+async def _seqs(engine: Database) -> dict[str, list[int]]:
+    query = select(events_table.c.thread_id, events_table.c.seq)
+    rows = await engine.read(lambda c: c.execute(query).all())
     found: dict[str, list[int]] = {}
     for thread_id, seq in rows:
         found.setdefault(thread_id, []).append(seq)
     return {thread_id: sorted(seqs) for thread_id, seqs in found.items()}
 
 
-async def test_only_old_finished_threads_lose_events_but_their_last(engine: AsyncEngine) -> None:
+async def test_only_old_finished_threads_lose_events_but_their_last(engine: Database) -> None:
     dry = await prune_events(engine, days=30, dry_run=True, now=NOW)
     assert (dry.threads, dry.events, dry.dry_run) == (3, 12, True)
     assert all(len(seqs) == 5 for seqs in (await _seqs(engine)).values())
@@ -79,17 +80,17 @@ async def test_only_old_finished_threads_lose_events_but_their_last(engine: Asyn
     assert (await prune_events(engine, days=30, now=NOW)).events == 0  # idempotent
 
 
-async def test_a_pruned_thread_keeps_numbering_its_events(engine: AsyncEngine) -> None:
+async def test_a_pruned_thread_keeps_numbering_its_events(engine: Database) -> None:
     await prune_events(engine, days=30, now=NOW)
     fresh_log = EventLog(engine)  # as after a restart: sequence numbers come from the table
     stored = await fresh_log.append("old-completed", "run_started", {})
     assert stored.seq == 6
 
 
-async def test_retention_loop_prunes_at_start(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_retention_loop_prunes_at_start(engine: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     passes = asyncio.Event()
 
-    async def counted(engine: AsyncEngine, days: int) -> None:
+    async def counted(engine: Database, days: int) -> None:
         await prune_once(engine, days)
         passes.set()
 
@@ -112,9 +113,9 @@ def test_cli_prune(
     monkeypatch.chdir(tmp_path)
 
     async def seed() -> None:
-        engine = make_engine(sqlite_url(tmp_path / "binks.db"))
-        await _seed(engine)
-        await engine.dispose()
+        database = connect(f"sqlite:///{tmp_path / 'binks.db'}")
+        await _seed(database)
+        await database.close()
 
     asyncio.run(seed())
     assert main(["db", "prune", "--dry-run"]) == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from binks.checkpoints.audit import AuditLog
-from binks.checkpoints.db import make_engine, sqlite_url
+from binks.checkpoints.db import connect
 from binks.checkpoints.schema import SCHEMA_VERSION, prepare_database, sqlite_schema_version
 from binks.cli import main
 from binks.doctor import check_schema
@@ -18,7 +18,7 @@ from tests.checkpoints.v1_database import make_v1_database
 async def test_a_version_1_database_migrates_and_keeps_its_audit_rows(tmp_path: Path) -> None:
     path = tmp_path / "binks.db"
     make_v1_database(path)
-    engine = make_engine(sqlite_url(path))
+    engine = connect(f"sqlite:///{path}")
     try:
         assert await prepare_database(engine) == 1
         log = AuditLog(engine)
@@ -27,7 +27,7 @@ async def test_a_version_1_database_migrates_and_keeps_its_audit_rows(tmp_path: 
         report = await log.verify()
         assert await prepare_database(engine) == SCHEMA_VERSION  # a second start: nothing to do
     finally:
-        await engine.dispose()
+        await engine.close()
     assert [(e.seq, e.kind, e.action, e.outcome, e.key_id) for e in migrated] == [
         (1, "decision", "approve", "refused", "k1"),
         (2, "decision", "approve", "accepted", "k1"),
@@ -47,11 +47,11 @@ async def test_a_version_1_database_migrates_and_keeps_its_audit_rows(tmp_path: 
 
 async def test_a_fresh_database_starts_at_the_current_version(tmp_path: Path) -> None:
     path = tmp_path / "binks.db"
-    engine = make_engine(sqlite_url(path))
+    engine = connect(f"sqlite:///{path}")
     try:
         assert await prepare_database(engine) == SCHEMA_VERSION
     finally:
-        await engine.dispose()
+        await engine.close()
     assert sqlite_schema_version(path) == SCHEMA_VERSION
 
 
@@ -61,12 +61,12 @@ async def test_a_database_from_a_newer_binks_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute("UPDATE binks_schema_version SET version = ?", (SCHEMA_VERSION + 1,))
     db.close()
-    engine = make_engine(sqlite_url(path))
+    engine = connect(f"sqlite:///{path}")
     try:
         with pytest.raises(ConfigError, match="newer Binks"):
             await prepare_database(engine)
     finally:
-        await engine.dispose()
+        await engine.close()
 
 
 def test_doctor_reports_the_schema(tmp_path: Path) -> None:
@@ -104,12 +104,12 @@ async def test_a_failed_migration_leaves_the_old_database_as_it_was(tmp_path: Pa
     with sqlite3.connect(path) as db:
         db.execute("UPDATE binks_audit SET created_at = 'not a time' WHERE id = 3")
     db.close()
-    engine = make_engine(sqlite_url(path))
+    engine = connect(f"sqlite:///{path}")
     try:
         with pytest.raises(ValueError):
             await prepare_database(engine)
     finally:
-        await engine.dispose()
+        await engine.close()
     assert sqlite_schema_version(path) == 1
     with sqlite3.connect(path) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(binks_audit)")]

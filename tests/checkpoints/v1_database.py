@@ -5,13 +5,40 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import create_engine
-from sqlalchemy.schema import CreateIndex, CreateTable
-
-from binks.checkpoints.events import events_table
-from binks.checkpoints.intents import intents_table
-from binks.checkpoints.threads import threads_table
-
+V1_TABLES = """
+CREATE TABLE binks_threads (
+    thread_id VARCHAR(128) NOT NULL,
+    title TEXT NOT NULL,
+    status VARCHAR(32) NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    error TEXT,
+    PRIMARY KEY (thread_id)
+);
+CREATE INDEX ix_binks_threads_status ON binks_threads (status);
+CREATE INDEX ix_binks_threads_updated_at ON binks_threads (updated_at);
+CREATE TABLE binks_events (
+    id INTEGER NOT NULL,
+    thread_id VARCHAR(64) NOT NULL,
+    seq INTEGER NOT NULL,
+    event VARCHAR(32) NOT NULL,
+    data TEXT NOT NULL,
+    created_at DATETIME NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX ix_binks_events_thread_seq ON binks_events (thread_id, seq);
+CREATE TABLE binks_intents (
+    thread_id VARCHAR(128) NOT NULL,
+    step_id VARCHAR(64) NOT NULL,
+    plan_hash VARCHAR(64) NOT NULL,
+    change_json TEXT NOT NULL,
+    result_json TEXT,
+    intent_at DATETIME NOT NULL,
+    result_at DATETIME,
+    PRIMARY KEY (thread_id, step_id, plan_hash)
+);
+"""
+"""Threads, events and intents as schema 1 created them (frozen: the code's tables move on)."""
 V1_AUDIT = """
 CREATE TABLE binks_audit (
     id INTEGER NOT NULL,
@@ -40,12 +67,8 @@ V1_ROWS = [
 def make_v1_database(path: Path) -> None:
     """Write a version-1 database with one finished thread, its events and audit rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    dialect = create_engine("sqlite://").dialect
     with sqlite3.connect(path) as db:
-        for table in (threads_table, events_table, intents_table):
-            db.execute(str(CreateTable(table).compile(dialect=dialect)))
-            for index in table.indexes:
-                db.execute(str(CreateIndex(index).compile(dialect=dialect)))
+        db.executescript(V1_TABLES)
         db.executescript(V1_AUDIT)
         db.execute(
             "INSERT INTO binks_threads VALUES ('old', 'scale web', 'completed',"

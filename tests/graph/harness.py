@@ -13,10 +13,9 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, Durability
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from binks.checkpoints.audit import AuditLog
-from binks.checkpoints.db import make_engine, sqlite_url
+from binks.checkpoints.db import Database, connect, database_url
 from binks.checkpoints.intents import IntentLog
 from binks.checkpoints.saver import open_checkpointer
 from binks.checkpoints.schema import prepare_database
@@ -103,9 +102,9 @@ async def open_harness(
     """A graph on a fresh checkpointer over ``state_dir/binks.db`` (reopenable: same dir, same db)."""
     settings = make_settings(state_dir, **settings_overrides)
     model = ScriptedChatModel.from_script([dict(step) for step in script])
-    async with open_database(settings) as engine, open_checkpointer(settings) as saver:
-        intents = IntentLog(engine)
-        audit = AuditLog(engine)
+    async with open_database(settings) as database, open_checkpointer(database) as saver:
+        intents = IntentLog(database)
+        audit = AuditLog(database)
         yield Harness(
             graph=graph_for(model, toolbox, settings, saver, intents, audit),
             model=model,
@@ -130,11 +129,11 @@ def graph_for(
 
 
 @asynccontextmanager
-async def open_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
+async def open_database(settings: Settings) -> AsyncIterator[Database]:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(sqlite_url(settings.database_path))
+    database = connect(database_url(settings))
     try:
-        await prepare_database(engine)
-        yield engine
+        await prepare_database(database)
+        yield database
     finally:
-        await engine.dispose()
+        await database.close()

@@ -76,8 +76,8 @@ async def live(kube_api: KubeApi, tmp_path: Path) -> AsyncIterator[Live]:
     toolbox = KubeToolbox(settings)
     model = make_chat_model(settings)
     try:
-        async with open_database(settings) as engine, open_checkpointer(settings) as saver:
-            intents, audit = IntentLog(engine), AuditLog(engine)
+        async with open_database(settings) as database, open_checkpointer(database) as saver:
+            intents, audit = IntentLog(database), AuditLog(database)
             graph = graph_for(model, toolbox, settings, saver, intents, audit)  # type: ignore[arg-type]
             scripted = ScriptedChatModel.from_script([])  # the harness's type; never asked
             yield Live(Harness(graph, scripted, toolbox, settings, intents, audit), kube_api)

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from binks.checkpoints.audit import AuditLog
-from binks.checkpoints.db import make_engine
+from binks.checkpoints.db import connect
 from binks.server.app import database_url
 from tests.fakes.toolbox import Deployment, FakeToolbox
 from tests.reliability.figures import note
@@ -135,11 +135,11 @@ async def test_decisions_racing_on_several_approvals_accept_exactly_one_each(
     assert all(events[-1].event == "run_completed" for events in finals)
     approved = sorted(f"deployment/web-{t}" for t, (action, _) in winners.items() if action == "approve")
     assert sorted(m[3] for m in toolbox.mutations) == approved
-    engine = make_engine(database_url(server.settings))
+    database = connect(database_url(server.settings))
     try:
-        audits = [await AuditLog(engine).for_thread(thread_id) for thread_id, _, _ in waiting]
+        audits = [await AuditLog(database).for_thread(thread_id) for thread_id, _, _ in waiting]
     finally:
-        await engine.dispose()
+        await database.close()
     decided = [[entry for entry in entries if entry.kind != "mutation"] for entries in audits]
     assert [sum(entry.outcome == "accepted" for entry in entries) for entries in decided] == [1] * APPROVALS
     assert sum(len(entries) for entries in decided) == DECISIONS

@@ -35,7 +35,7 @@ import httpx
 import pytest
 
 from binks.checkpoints.audit import AuditLog
-from binks.checkpoints.db import make_engine, sqlite_url
+from binks.checkpoints.db import connect
 from tests.fakes.kube_api import KubeApi
 from tests.fakes.kube_api.objects import deployment
 from tests.fakes.kube_api.requestlog import Hold
@@ -116,14 +116,14 @@ async def _wait(condition: Any, what: str, timeout: float = 60) -> None:
 
 async def _mutations_audited(state: Path, victims: list[Victim]) -> dict[str, int]:
     """How many executed changes the audit log holds per thread."""
-    engine = make_engine(sqlite_url(state / "binks.db"))
+    database = connect(f"sqlite:///{state / 'binks.db'}")
     try:
-        log = AuditLog(engine)
+        log = AuditLog(database)
         return {
             v.thread_id: sum(e.kind == "mutation" for e in await log.for_thread(v.thread_id)) for v in victims
         }
     finally:
-        await engine.dispose()
+        await database.close()
 
 
 async def _wait_group_gone(server: ServerProcess) -> None:

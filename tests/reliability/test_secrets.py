@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from binks.checkpoints.audit import audit_table
-from binks.checkpoints.db import make_engine
+from binks.checkpoints.db import connect
 from binks.checkpoints.events import events_table
 from binks.server.app import database_url
 from binks.settings import Settings
@@ -68,13 +68,12 @@ async def _approve_and_follow(client: httpx.AsyncClient, thread_id: str, pending
 
 async def _stored_rows(settings: Settings) -> tuple[list[Any], list[Any]]:
     """Every row of the event log and of the audit table."""
-    engine = make_engine(database_url(settings))
+    database = connect(database_url(settings))
     try:
-        async with engine.connect() as connection:
-            events = (await connection.execute(select(events_table))).all()
-            audit = (await connection.execute(select(audit_table))).all()
+        events = await database.read(lambda c: c.execute(select(events_table)).all())
+        audit = await database.read(lambda c: c.execute(select(audit_table)).all())
     finally:
-        await engine.dispose()
+        await database.close()
     return list(events), list(audit)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from binks.checkpoints.db import make_engine
+from binks.checkpoints.db import connect
 from binks.checkpoints.events import events_table
 from binks.server.app import database_url
 from tests.reliability.figures import note
@@ -79,18 +79,16 @@ async def test_hundred_dropped_connections_during_a_run_lose_and_repeat_nothing(
                 handled += await read_events(client, thread_id, count=want, **options)
             reconnects += 1
         elapsed = time.monotonic() - began
-    engine = make_engine(database_url(server.settings))
+    database = connect(database_url(server.settings))
     try:
-        async with engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(events_table.c.seq, events_table.c.event, events_table.c.data)
-                    .where(events_table.c.thread_id == thread_id)
-                    .order_by(events_table.c.seq)
-                )
-            ).all()
+        query = (
+            select(events_table.c.seq, events_table.c.event, events_table.c.data)
+            .where(events_table.c.thread_id == thread_id)
+            .order_by(events_table.c.seq)
+        )
+        rows = await database.read(lambda c: c.execute(query).all())
     finally:
-        await engine.dispose()
+        await database.close()
     logged = [Event(seq, name, json.loads(data)) for seq, name, data in rows]
     assert handled == logged
     assert len(logged) > 3 * STEPS

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 
 from binks.checkpoints.audit import AuditLog
-from binks.checkpoints.db import make_engine
+from binks.checkpoints.db import connect
 from binks.server.app import database_url
 from tests.fakes.kube_api import KubeApi
 from tests.fakes.kube_api.objects import deployment
@@ -36,11 +36,11 @@ def _decision(pending: dict[str, Any], action: str = "approve", **changes: Any) 
 
 
 async def _audit(server: Harness, thread_id: str) -> list[tuple[str, bool]]:
-    engine = make_engine(database_url(server.settings))
+    database = connect(database_url(server.settings))
     try:
-        records = await AuditLog(engine).for_thread(thread_id)
+        records = await AuditLog(database).for_thread(thread_id)
     finally:
-        await engine.dispose()
+        await database.close()
     return [(record.action, record.outcome == "accepted") for record in records if record.kind != "mutation"]
 
 

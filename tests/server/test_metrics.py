@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.auditchain import AuditEntry
-from binks.checkpoints.db import make_engine
+from binks.checkpoints.db import connect
 from binks.logs import run_id_var, thread_id_var
 from binks.server.app import database_url
 from binks.server.auth import key_id
@@ -40,11 +40,11 @@ def _value(samples: Samples, name: str, **labels: str) -> float:
 
 
 async def _audit(server: Harness, thread_id: str | None = None) -> list[AuditEntry]:
-    engine = make_engine(database_url(server.settings))
+    database = connect(database_url(server.settings))
     try:
-        return await AuditLog(engine).entries(thread_id)
+        return await AuditLog(database).entries(thread_id)
     finally:
-        await engine.dispose()
+        await database.close()
 
 
 async def _approve_scale(client: httpx.AsyncClient) -> tuple[str, dict[str, Any]]:
@@ -124,11 +124,11 @@ async def test_audit_chain_records_decisions_and_the_executed_change(start_serve
     assert mutation.step_id == pending["plan"]["steps"][0]["id"]
     assert mutation.detail_json()["argv"] == ["-n", "shop", "scale", "deployment/web", "--replicas=3"]
     assert mutation.prev_hash == decision.hash
-    engine = make_engine(database_url(server.settings))
+    database = connect(database_url(server.settings))
     try:
-        assert (await AuditLog(engine).verify()).ok
+        assert (await AuditLog(database).verify()).ok
     finally:
-        await engine.dispose()
+        await database.close()
 
 
 async def test_policy_approvals_are_audited_with_the_policy_key(start_server: ServerFactory) -> None:

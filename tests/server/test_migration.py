@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from binks.checkpoints.audit import AuditLog
-from binks.checkpoints.db import make_engine
+from binks.checkpoints.db import connect
 from binks.server.app import database_url
 from tests.checkpoints.v1_database import make_v1_database
 from tests.server.conftest import ServerFactory, answer
@@ -24,11 +24,11 @@ async def test_the_server_opens_a_version_1_database_and_extends_its_audit_chain
         assert (await client.post(f"/threads/{thread_id}/resume")).status_code == 409
         old_events = await read_events(client, "old", count=1)
     assert old_events[0].event == "run_completed"
-    engine = make_engine(database_url(server.settings))
+    database = connect(database_url(server.settings))
     try:
-        log = AuditLog(engine)
+        log = AuditLog(database)
         report = await log.verify()
         entries = await log.entries()
     finally:
-        await engine.dispose()
+        await database.close()
     assert report.ok and [entry.thread_id for entry in entries] == ["old", "old", "old"]

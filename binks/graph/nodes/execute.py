@@ -14,7 +14,7 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 
 from binks.graph.auditing import audit_change
-from binks.graph.deps import ConfigNode, GraphDeps, thread_of
+from binks.graph.deps import ConfigNode, GraphDeps, run_of, thread_of
 from binks.graph.events import emit
 from binks.graph.plan import Plan, Step
 from binks.graph.state import (
@@ -61,7 +61,7 @@ def make_execute(deps: GraphDeps) -> ConfigNode:
         emit("step_started", {"step_id": step_id, "description": step.describe(), "attempt": attempt})
 
         change_json = change.model_dump_json()
-        record = await deps.intents.claim(thread_id, key, plan_hash, change_json)
+        record = await deps.intents.claim(thread_id, key, plan_hash, change_json, run_id=run_of(config))
         result: ChangeResult | None = None
         fresh = record is None
         audit_args: dict[str, Any] = {

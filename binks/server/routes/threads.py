@@ -88,10 +88,9 @@ async def get_thread(thread_id: ThreadIdPath, services: ServicesDep) -> ThreadDe
     state = await services.graph.aget_state(thread_config(thread_id))
     messages = state.values.get("messages", []) if isinstance(state.values, dict) else []
     pending = await services.runs.pending(thread_id)
-    run = services.runs.active(thread_id)
     return ThreadDetail(
         **_summary(record).model_dump(),
-        run_id=run.run_id if run is not None else None,
+        run_id=record.run_id if record.status == "running" else None,
         messages=[_message(message) for message in messages if isinstance(message, BaseMessage)],
         pending_approval=PendingApprovalOut.model_validate(pending_out(pending)) if pending else None,
         last_event_seq=await services.events.last_seq(thread_id),

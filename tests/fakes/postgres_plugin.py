@@ -1,0 +1,68 @@
+"""Pytest wiring for :mod:`tests.fakes.postgres`: the session's server and the backend fixture.
+
+``database_url`` runs a test once on SQLite (a file in its temp dir) and once on PostgreSQL
+(a database of its own on the session's server). When the server cannot start, the
+PostgreSQL variants are skipped with the reason, and the summary at the end says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.postgres import TestPostgres, start
+
+BACKENDS = ("sqlite", "postgresql")
+_state: dict[str, TestPostgres] = {}
+
+
+def session_postgres() -> TestPostgres:
+    """The session's server, started on first use (also from non-fixture helpers)."""
+    if "server" not in _state:
+        _state["server"] = start()
+    return _state["server"]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[TestPostgres]:
+    """The session's PostgreSQL server (``url`` is None, with a ``reason``, when it could not start)."""
+    yield session_postgres()
+
+
+def postgres_database(server: TestPostgres) -> str:
+    """A fresh database on the session's server; skips the test when there is no server."""
+    if server.url is None:
+        pytest.skip(f"PostgreSQL skipped: {server.reason}")
+    return server.database()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: SQLite in the test's temp dir, or one on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'binks.db'}"
+    return postgres_database(request.getfixturevalue("postgres"))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the server (and delete its files) when the session ends."""
+    server = _state.get("server")
+    if server is not None:
+        server.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say whether the PostgreSQL variants ran, and if not, why."""
+    server = _state.get("server")
+    if server is None:
+        return
+    terminalreporter.section("PostgreSQL")
+    if server.url is None:
+        terminalreporter.write_line(f"PostgreSQL variants SKIPPED: {server.reason}", yellow=True, bold=True)
+    else:
+        terminalreporter.write_line(
+            f"PostgreSQL {server.version} ({server.source}): {server.used} test database(s) created",
+            green=True,
+        )
