@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,13 +66,14 @@ def make_settings(state_dir: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-@pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
-    """``start_server(script, toolbox=None, **settings)`` -> a live server (stopped at teardown).
+@contextmanager
+def server_factory(tmp_path: Path, **defaults: Any) -> Iterator[ServerFactory]:
+    """``start_server(script, toolbox=None, **settings)`` -> a live server (stopped on exit).
 
     Without a toolbox the server gets a :class:`GatedToolbox`; with ``kube_api=`` it makes
     its own ``KubeToolbox`` against that fake cluster, as ``binks serve`` does (``real_tools``:
     against whatever cluster the settings name). ``model`` replaces the scripted model.
+    ``defaults`` are settings every server gets (e.g. ``database_url``).
     """
     servers: list[LiveServer] = []
 
@@ -86,6 +88,7 @@ def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
         model: BaseChatModel | None = None,
         **overrides: Any,
     ) -> Harness:
+        overrides = {**defaults, **overrides}
         if kube_api is not None:
             overrides["kubeconfig_path"] = kube_api.kubeconfig
         settings = make_settings(state_dir or tmp_path / "state", **overrides)
@@ -98,9 +101,18 @@ def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
         services: Services = app.state.services
         return Harness(url=live.url, settings=settings, toolbox=services.toolbox, live=live)
 
-    yield start
-    for live in servers:
-        live.stop()
+    try:
+        yield start
+    finally:
+        for live in servers:
+            live.stop()
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[ServerFactory]:
+    """A :func:`server_factory` on SQLite in the test's temp dir."""
+    with server_factory(tmp_path) as start:
+        yield start
 
 
 @pytest.fixture
