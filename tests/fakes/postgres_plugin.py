@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.postgres import TestPostgres, start
+from tests.fakes.postgres import SessionPostgres, start
 
 BACKENDS = ("sqlite", "postgresql")
-_state: dict[str, TestPostgres] = {}
+_state: dict[str, SessionPostgres] = {}
 
 
-def session_postgres() -> TestPostgres:
+def session_postgres() -> SessionPostgres:
     """The session's server, started on first use (also from non-fixture helpers)."""
     if "server" not in _state:
         _state["server"] = start()
@@ -26,12 +26,12 @@ def session_postgres() -> TestPostgres:
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[TestPostgres]:
+def postgres() -> Iterator[SessionPostgres]:
     """The session's PostgreSQL server (``url`` is None, with a ``reason``, when it could not start)."""
     yield session_postgres()
 
 
-def postgres_database(server: TestPostgres) -> str:
+def postgres_database(server: SessionPostgres) -> str:
     """A fresh database on the session's server; skips the test when there is no server."""
     if server.url is None:
         pytest.skip(f"PostgreSQL skipped: {server.reason}")

@@ -2,9 +2,13 @@
 
 ``python -m tests.fakes.serve --state-dir D --script S.json [--kubeconfig K]`` binds a free
 loopback port, prints ``PORT <n>`` on stdout, and serves until SIGTERM (graceful) or
-SIGKILL (a crash). The API key comes from ``BINKS_API_KEY``. With ``--kubeconfig`` the
-tools are the real ``KubeToolbox`` pointed at that cluster (the ``kube_api`` fixture's
-kubeconfig); without it, the in-memory ``FakeToolbox``.
+SIGKILL (a crash). The API key comes from ``BINKS_API_KEY``, other settings from the
+environment too (``BINKS_DATABASE_URL``, ``BINKS_REPLICA_ID``, ``BINKS_LEASE_S`` for replica
+tests). With ``--kubeconfig`` the tools are the real ``KubeToolbox`` pointed at that cluster
+(the ``kube_api`` fixture's kubeconfig); without it, the in-memory ``FakeToolbox``. With
+``--per-task NAMESPACE`` the model is :class:`~tests.reliability.models.PerTaskModel` (it
+answers each thread from its own task, so any replica can continue any thread) instead of
+the script.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from langchain_core.language_models import BaseChatModel
 
 from binks.logs import configure_logging
 from binks.server.app import create_app
@@ -31,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", required=True, type=Path)
     parser.add_argument("--script", required=True, type=Path, help="JSON list of model answers")
     parser.add_argument("--kubeconfig", type=Path, help="use the real tools against this cluster")
+    parser.add_argument("--per-task", metavar="NAMESPACE", help="answer from each thread's task (replicas)")
     args = parser.parse_args(argv)
 
     overrides: dict[str, object] = {"state_dir": args.state_dir}
@@ -43,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         toolbox = KubeToolbox(settings)
     else:
         toolbox = FakeToolbox()
-    app = create_app(settings, model=ScriptedChatModel.from_file(args.script), toolbox=toolbox)
+    model: BaseChatModel = ScriptedChatModel.from_file(args.script)
+    if args.per_task:
+        from tests.reliability.models import PerTaskModel
+
+        model = PerTaskModel.create(namespace=args.per_task)
+    app = create_app(settings, model=model, toolbox=toolbox)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -30,11 +30,13 @@ class ServerProcess:
         script: list[dict[str, Any]],
         kubeconfig: Path | None = None,
         env: dict[str, str] | None = None,
+        args: list[str] | None = None,
     ) -> None:
         self.state_dir = state_dir
         self.script = script
         self.kubeconfig = kubeconfig
         self.env = env or {}
+        self.args = args or []
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
@@ -46,6 +48,7 @@ class ServerProcess:
         argv += ["--script", str(script_file)]
         if self.kubeconfig is not None:
             argv += ["--kubeconfig", str(self.kubeconfig)]
+        argv += self.args
         env = {**os.environ, **self.env, "BINKS_API_KEY": API_KEY}
         with (self.state_dir / "server.log").open("a") as log:
             self.proc = subprocess.Popen(
