@@ -1,6 +1,6 @@
 """Per-step overhead of the Binks graph against a bare LangGraph graph of the same shape.
 
-Run: ``.venv/bin/python -m bench.graph_overhead``. Both graphs run the same task — one
+Run: ``.venv/bin/python -m bench.graph_overhead [--under-load [N]]``. Both graphs run the same task — one
 read, one change, interrupt for approval, resume, execute, verify, final answer — with
 the same scripted model, the same fake toolbox and the same AsyncSqliteSaver, streamed
 the way the server streams. The bare graph does only the calls (model, assess, read,
@@ -25,6 +25,7 @@ from langgraph.graph.message import add_messages
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, interrupt
 
+from bench.load import busy, load_text, parser
 from binks.checkpoints.intents import IntentLog
 from binks.checkpoints.saver import open_checkpointer
 from binks.graph.approval import pending_approval, resume_command
@@ -197,8 +198,11 @@ async def main() -> None:
             f"{label:15s}: {per_step:6.2f} ms per step"
             f" (median cycle {statistics.median(times) * 1000:.1f} ms)"
         )
-    print(f"ratio          : {binks_step / bare_step:.2f}x (goal <= 1.3x)")
+    print(f"ratio          : {binks_step / bare_step:.2f}x (goal <= 1.3x)   ({load_text()})")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    arguments = parser(__doc__.splitlines()[0]).parse_args()
+    print(f"before: {load_text()}; busy processes: {arguments.under_load}")
+    with busy(arguments.under_load):
+        asyncio.run(main())

@@ -1,7 +1,7 @@
 """How the HTTP server holds up: SSE fan-out, concurrent threads, decision latency.
 
-Run: ``.venv/bin/python -m bench.server_stream``. Each figure comes with a baseline measured
-in the same run without HTTP, so the ratio shows what the server adds:
+Run: ``.venv/bin/python -m bench.server_stream [--under-load [N]]``. Each figure comes with a
+baseline measured in the same run without HTTP, so the ratio shows what the server adds:
 
 1. **Fan-out**: 100 SSE subscribers on one thread while events are appended; delivery
    latency (append → client has it) p50/p99. Baseline: 100 in-process followers of the
@@ -31,6 +31,7 @@ from httpx_sse import aconnect_sse
 from langchain_core.messages import HumanMessage
 from pydantic import SecretStr
 
+from bench.load import busy, load_text, parser, ratio_line
 from binks.checkpoints.db import connect
 from binks.checkpoints.events import EventLog
 from binks.checkpoints.intents import IntentLog
@@ -85,8 +86,7 @@ def settings_in(path: Path) -> Settings:
 
 
 def line(name: str, value: float, unit: str, base: float | None = None) -> None:
-    ratio = f"   ratio {value / base:6.2f}x vs baseline" if base else ""
-    print(f"  {name:<44} {value:10.2f} {unit}{ratio}")
+    print(ratio_line(name, value, unit, base))
 
 
 # --- 1. fan-out ------------------------------------------------------------------------
@@ -305,7 +305,10 @@ async def main_async() -> None:
 
 
 def main() -> None:
-    asyncio.run(main_async())
+    args = parser(__doc__.splitlines()[0]).parse_args()
+    print(f"before: {load_text()}; busy processes: {args.under_load}")
+    with busy(args.under_load):
+        asyncio.run(main_async())
 
 
 if __name__ == "__main__":

@@ -49,14 +49,16 @@ async def beat(manager: RunManager, started_at: datetime) -> Beat:
         events = [event_store.insert(connection, tid, "run_failed", cut_off(tid)) for tid in expired]
         return Beat(renewed=renewed, interrupted=events)
 
+    # Only runs claimed before this beat renews can be judged by it.
+    held = [run for run in manager.active_runs() if run.claimed]
     found = await manager.database.write(work)
     for event in found.interrupted:
         manager.events.publish(event)
     if found.interrupted:
         ids = [event.thread_id for event in found.interrupted]
         logger.warning("interrupted %d run(s) whose replica stopped renewing its lease: %s", len(ids), ids)
-    for run in manager.active_runs():
-        if run.claimed and run.run_id not in found.renewed and not run.done.is_set():
+    for run in held:
+        if run.run_id not in found.renewed and not run.done.is_set():
             logger.error("run %s lost its lease on thread %s; stopping it", run.run_id, run.thread_id)
             run.control.request_drain("lease lost")
     return found

@@ -28,7 +28,7 @@ from binks.settings import load_settings
 from binks.tools.protocol import Toolbox
 from binks.tools.toolbox import KubeToolbox
 from tests.fakes.chat_model import ScriptedChatModel
-from tests.fakes.toolbox import FakeToolbox
+from tests.fakes.toolbox import Deployment, FakeToolbox
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--script", required=True, type=Path, help="JSON list of model answers")
     parser.add_argument("--kubeconfig", type=Path, help="use the real tools against this cluster")
     parser.add_argument("--per-task", metavar="NAMESPACE", help="answer from each thread's task (replicas)")
+    parser.add_argument("--deployments", type=int, default=0, metavar="N", help="fake shop/web-0..N-1")
     args = parser.parse_args(argv)
 
     overrides: dict[str, object] = {"state_dir": args.state_dir}
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     toolbox: Toolbox
     if args.kubeconfig is not None:
         toolbox = KubeToolbox(settings)
+    elif args.deployments:
+        toolbox = FakeToolbox(
+            deployments={("shop", f"web-{i}"): Deployment() for i in range(args.deployments)}
+        )
     else:
         toolbox = FakeToolbox()
     model: BaseChatModel = ScriptedChatModel.from_file(args.script)
