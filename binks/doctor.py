@@ -94,9 +94,12 @@ def check_state_dir(settings: Settings) -> Iterator[Check]:
 
 
 def check_database(settings: Settings) -> Iterator[Check]:
-    """The SQLite database opens and passes a quick integrity check."""
-    if settings.database_url and not settings.database_url.startswith("sqlite"):
-        yield Check("database", "skip", "Postgres: checked when the server starts")
+    """SQLite: the file opens and passes a quick integrity check. PostgreSQL: see :func:`check_postgres`."""
+    from binks.checkpoints.db import database_url, is_postgres
+
+    url = database_url(settings)
+    if is_postgres(url):
+        yield from check_postgres(url, settings.lease_s)
         return
     path = settings.database_path
     if not path.exists():
@@ -119,12 +122,11 @@ def check_database(settings: Settings) -> Iterator[Check]:
 def check_schema(settings: Settings) -> Iterator[Check]:
     """The database's schema is this Binks' version, or one it migrates at start."""
     from binks.checkpoints.db import sqlite_path
-    from binks.checkpoints.schema import SCHEMA_VERSION, newer_message, sqlite_schema_version
+    from binks.checkpoints.schema import sqlite_schema_version
 
     path = sqlite_path(settings)
     if path is None:
-        yield Check("database schema", "skip", "Postgres: checked and migrated when the server starts")
-        return
+        return  # check_postgres reports the schema with the rest of the database
     if not path.is_file():
         return  # check_database already said it will be created
     try:
@@ -134,20 +136,88 @@ def check_schema(settings: Settings) -> Iterator[Check]:
             "database schema", "fail", f"cannot read the schema version: {exc}", "see the database check"
         )
         return
+    yield schema_verdict(found)
+
+
+def schema_verdict(found: int | None) -> Check:
+    """What a schema version found in the database means for this Binks."""
+    from binks.checkpoints.schema import SCHEMA_VERSION, newer_message
+
     if found is None:
-        yield Check(
+        return Check(
             "database schema", "ok", f"Binks' tables are created at first start (schema {SCHEMA_VERSION})"
         )
-    elif found == SCHEMA_VERSION:
-        yield Check("database schema", "ok", f"schema {found} (current)")
-    elif found < SCHEMA_VERSION:
-        yield Check(
+    if found == SCHEMA_VERSION:
+        return Check("database schema", "ok", f"schema {found} (current)")
+    if found < SCHEMA_VERSION:
+        return Check(
             "database schema",
             "ok",
             f"schema {found}; migrates to {SCHEMA_VERSION} at the next server start (or 'binks db migrate')",
         )
+    return Check("database schema", "fail", newer_message(found), "upgrade Binks (see 'Operating Binks')")
+
+
+#: The oldest PostgreSQL Binks is tested against is newer; older ones lack nothing it uses.
+POSTGRES_MIN_MAJOR = 13
+
+
+def check_postgres(url: str, lease_s: float) -> Iterator[Check]:
+    """PostgreSQL: reachable, recent enough, the schema, and the replicas and their leases."""
+    import asyncio
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from binks.checkpoints.db import using
+    from binks.checkpoints.survey import survey
+
+    shown = make_url(url).render_as_string(hide_password=True)
+    try:
+        found = asyncio.run(using(url, survey))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        yield Check(
+            "database", "fail", f"{shown}: {reason}", "check BINKS_DATABASE_URL and that the server runs"
+        )
+        return
+    major = int(found.server_version.split(".")[0].split()[0])
+    if major < POSTGRES_MIN_MAJOR:
+        yield Check(
+            "database",
+            "fail",
+            f"{shown}: PostgreSQL {found.server_version}",
+            f"use PostgreSQL {POSTGRES_MIN_MAJOR} or newer",
+        )
     else:
-        yield Check("database schema", "fail", newer_message(found), "upgrade Binks (see 'Operating Binks')")
+        yield Check("database", "ok", f"{shown}: PostgreSQL {found.server_version}")
+    yield schema_verdict(found.schema)
+    for replica in found.replicas:
+        age = (found.checked_at - replica.heartbeat_at).total_seconds()
+        detail = (
+            f"{replica.host} pid {replica.pid}, Binks {replica.version}, {replica.runs} run(s), "
+            f"last heartbeat {age:.0f} s ago"
+        )
+        if age > lease_s:
+            yield Check(
+                f"replica {replica.replica_id}",
+                "fail",
+                detail + " (stopped, or cut off from the database)",
+                "restart it; its runs are interrupted for another replica to resume",
+            )
+        else:
+            yield Check(f"replica {replica.replica_id}", "ok", detail)
+    if not found.replicas:
+        yield Check("replicas", "ok", "none running (they register when 'binks serve' starts)")
+    if found.expired:
+        yield Check(
+            "run leases",
+            "fail",
+            f"{len(found.expired)} run(s) hold an expired lease: {', '.join(found.expired[:5])}",
+            "start a replica (it interrupts them for a resume), or resume them once one runs",
+        )
+    else:
+        yield Check("run leases", "ok", f"{found.running} run(s) in progress, none with an expired lease")
 
 
 def check_cluster(settings: Settings) -> Iterator[Check]:
