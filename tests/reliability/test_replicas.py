@@ -127,7 +127,9 @@ async def _audits(url: str) -> tuple[list[Any], bool]:
 
 
 def _scales(kube_api: KubeApi) -> Counter[str]:
-    return Counter(r.name for r in kube_api.mutations() if r.method == "PATCH" and r.subresource == "scale")
+    return Counter(
+        str(r.name) for r in kube_api.mutations() if r.method == "PATCH" and r.subresource == "scale"
+    )
 
 
 async def test_decisions_racing_over_replicas_are_accepted_once_each(
