@@ -18,6 +18,7 @@ resumed after a restart, so a database that cannot be opened is a :class:`Config
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -37,6 +38,8 @@ from binks.errors import ConfigError
 
 CHECKPOINT_SETUP_LOCK = 0x62696E6B_63687074
 """PostgreSQL advisory lock key (``"binkchpt"``) held while the checkpointer's tables are set up."""
+#: Seconds between attempts to take the setup lock while another replica holds it.
+SETUP_POLL_S = 0.1
 #: Connections each replica keeps for checkpoints.
 POSTGRES_CHECKPOINT_POOL = 10
 
@@ -135,6 +138,13 @@ async def open_checkpointer(database: Database) -> AsyncIterator[BaseCheckpointS
         yield postgres
 
 
+async def _try_lock(connection: Any) -> bool:
+    row = await (
+        await connection.execute("SELECT pg_try_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
+    ).fetchone()
+    return bool(row and row[0])
+
+
 @asynccontextmanager
 async def _open_postgres(url: str) -> AsyncIterator[BaseCheckpointSaver[str]]:
     try:
@@ -148,7 +158,10 @@ async def _open_postgres(url: str) -> AsyncIterator[BaseCheckpointSaver[str]]:
             " run: pip install 'binks[postgres]' (or scripts/install postgres)"
         ) from exc
     async with await AsyncConnection.connect(url, autocommit=True) as connection:
-        await connection.execute("SELECT pg_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
+        # Polled, not waited for: the setup creates indexes CONCURRENTLY, which waits for every
+        # open transaction, a waiting pg_advisory_lock included (a deadlock).
+        while not await _try_lock(connection):
+            await asyncio.sleep(SETUP_POLL_S)
         try:
             await AsyncPostgresSaver(connection).setup()  # type: ignore[arg-type]
         finally:

@@ -25,7 +25,8 @@ from binks.checkpoints import events as event_store
 from binks.checkpoints import replicas
 from binks.checkpoints import threads as thread_store
 from binks.checkpoints.events import StoredEvent
-from binks.server.runs import RunManager, cut_off
+from binks.server.claims import cut_off
+from binks.server.runs import RunManager
 
 logger = logging.getLogger(__name__)
 

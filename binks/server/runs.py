@@ -34,6 +34,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,8 +43,6 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from sqlalchemy import Connection
 
-from binks.checkpoints import audit as audit_store
-from binks.checkpoints import events as event_store
 from binks.checkpoints import threads as thread_store
 from binks.checkpoints.audit import AuditLog, decision_fields
 from binks.checkpoints.events import EventLog, StoredEvent
@@ -52,6 +51,7 @@ from binks.errors import ApprovalConflict, BinksError, ThreadBusy
 from binks.graph.approval import PendingApproval, check_decision, pending_approval, resume_command
 from binks.graph.decision import Decision
 from binks.logs import log_context
+from binks.server import claims
 from binks.server.metrics import Metrics
 from binks.server.run_task import Run, drive, thread_config
 from binks.settings import Settings
@@ -114,6 +114,10 @@ class RunManager:
         self._accepting = True
         self._drained: asyncio.Task[None] | None = None
 
+    @property
+    def _owner(self) -> claims.Owner:
+        return (self.replica_id, self.lease_s)
+
     # --- queries ---------------------------------------------------------------------
     def active(self, thread_id: str) -> Run | None:
         """The run in progress on the thread in this replica, if any."""
@@ -147,17 +151,9 @@ class RunManager:
             interrupted += await self.interrupt(lambda c: thread_store.interrupt_owned(c, owner))
         return interrupted
 
-    async def interrupt(self, select_threads: Any) -> list[str]:
+    async def interrupt(self, select_threads: Callable[[Connection], list[str]]) -> list[str]:
         """Interrupt the threads ``select_threads(connection)`` moves, each with its last event."""
-
-        def work(connection: Connection) -> list[StoredEvent]:
-            ids: list[str] = select_threads(connection)
-            return [
-                event_store.insert(connection, thread_id, "run_failed", cut_off(thread_id))
-                for thread_id in ids
-            ]
-
-        stored = await self.database.write(work)
+        stored = await self.database.write(claims.interrupt(select_threads))
         for event in stored:
             self.events.publish(event)
         ids = [event.thread_id for event in stored]
@@ -197,20 +193,8 @@ class RunManager:
         """A new thread with a first run on ``task``."""
         self._check_accepting()
         run = Run(run_id=uuid.uuid4().hex, thread_id=uuid.uuid4().hex, kind="start")
-        name = title or _title(task)
-
-        def work(connection: Connection) -> StoredEvent:
-            thread_store.insert(
-                connection,
-                run.thread_id,
-                name,
-                run_id=run.run_id,
-                owner=self.replica_id,
-                lease_s=self.lease_s,
-            )
-            return event_store.insert(connection, run.thread_id, "run_started", _started(run, {"task": task}))
-
-        return await self._begin(run, _task_input(task), work)
+        work = claims.new_thread(run, title or _title(task), {"task": task}, self._owner)
+        return await self._begin(run, _task_input(task), await self.database.write(work))
 
     async def message(self, thread_id: str, task: str) -> Run:
         """A follow-up task on an existing thread."""
@@ -230,7 +214,7 @@ class RunManager:
                 f"approve or reject it first (POST /threads/{thread_id}/decision)"
             )
         run = Run(run_id=uuid.uuid4().hex, thread_id=thread_id, kind="message")
-        claimed = await self._claim(run, IDLE, _started(run, {"task": task}))
+        claimed = await self.database.write(claims.claim(run, IDLE, {"task": task}, self._owner))
         if claimed is None:
             raise await self._busy(thread_id)
         return await self._begin(run, _task_input(task), claimed)
@@ -258,23 +242,15 @@ class RunManager:
         refused = decision_fields(
             **audit, accepted=False, detail="another decision answered this approval first"
         )
-        started = _started(run, {"decision": decision.model_dump(mode="json")})
-
-        def work(connection: Connection) -> StoredEvent | None:
-            if not thread_store.claim(
-                connection,
-                thread_id,
-                run_id=run.run_id,
-                owner=self.replica_id,
-                lease_s=self.lease_s,
-                allowed=("awaiting_approval",),
-                interrupt_id=decision.interrupt_id,
-            ):
-                audit_store.append(connection, refused)
-                return None
-            audit_store.append(connection, accepted)
-            return event_store.insert(connection, thread_id, "run_started", started)
-
+        work = claims.claim(
+            run,
+            ("awaiting_approval",),
+            {"decision": decision.model_dump(mode="json")},
+            self._owner,
+            audit=accepted,
+            interrupt_id=decision.interrupt_id,
+            refused=refused,
+        )
         claimed = await self.database.write(work, durable=True)
         self._count_decision(decision, accepted=claimed is not None)
         if claimed is None:
@@ -307,7 +283,9 @@ class RunManager:
             )
         run = Run(run_id=uuid.uuid4().hex, thread_id=thread_id, kind="resume")
         fields = decision_fields(thread_id=thread_id, key_id=key_id, action="resume", accepted=True)
-        claimed = await self._claim(run, RESUMABLE, _started(run, {}), audit=fields)
+        claimed = await self.database.write(
+            claims.claim(run, RESUMABLE, {}, self._owner, audit=fields), durable=True
+        )
         if claimed is None:
             raise await self._busy(thread_id)
         return await self._begin(run, None, claimed)
@@ -379,35 +357,10 @@ class RunManager:
     def _count_decision(self, decision: Decision, *, accepted: bool) -> None:
         self.metrics.decisions.labels(decision.action, "accepted" if accepted else "refused").inc()
 
-    async def _claim(
-        self,
-        run: Run,
-        allowed: tuple[ThreadStatus, ...],
-        started: dict[str, Any],
-        audit: dict[str, Any] | None = None,
-    ) -> StoredEvent | None:
-        """Claim the thread's row for ``run`` with its ``run_started`` event (and audit entry)."""
-
-        def work(connection: Connection) -> StoredEvent | None:
-            if not thread_store.claim(
-                connection,
-                run.thread_id,
-                run_id=run.run_id,
-                owner=self.replica_id,
-                lease_s=self.lease_s,
-                allowed=allowed,
-            ):
-                return None
-            if audit is not None:
-                audit_store.append(connection, audit)
-            return event_store.insert(connection, run.thread_id, "run_started", started)
-
-        return await self.database.write(work, durable=audit is not None)
-
-    async def _begin(self, run: Run, graph_input: dict[str, Any] | Command[Any] | None, claimed: Any) -> Run:
-        """Start a claimed run's task; ``claimed`` is its ``run_started`` event, or the work that claims."""
-        if callable(claimed):
-            claimed = await self.database.write(claimed)
+    async def _begin(
+        self, run: Run, graph_input: dict[str, Any] | Command[Any] | None, claimed: StoredEvent
+    ) -> Run:
+        """Start the task of a run whose claim committed; ``claimed`` is its ``run_started`` event."""
         run.claimed = True
         self._active[run.thread_id] = run
         self.events.publish(claimed)
@@ -439,22 +392,7 @@ class RunManager:
             finale = await drive(self, run, graph_input)
             run.status = finale.status
             self.metrics.runs.labels(finale.status).inc()
-            pending = run.pending.interrupt_id if run.pending is not None else None
-            data = {"run_id": run.run_id, **finale.data}
-
-            def work(connection: Connection) -> StoredEvent | None:
-                if not thread_store.settle(
-                    connection,
-                    run.thread_id,
-                    run.run_id,
-                    finale.status,
-                    error=finale.error,
-                    pending_interrupt=pending,
-                ):
-                    return None
-                return event_store.insert(connection, run.thread_id, finale.event, data)
-
-            stored = await self.database.write(work)
+            stored = await self.database.write(claims.settle(run, finale))
             self._forget(run)
             if stored is None:
                 logger.warning("run %s lost its thread's lease; its end is not recorded", run.run_id)
@@ -475,21 +413,6 @@ def _notify_control(connection: Connection, payload: str) -> None:
     from binks.checkpoints.notify import notify
 
     notify(connection, CONTROL_CHANNEL, payload)
-
-
-def _started(run: Run, info: dict[str, Any]) -> dict[str, Any]:
-    return {"run_id": run.run_id, "kind": run.kind, **info}
-
-
-def cut_off(thread_id: str) -> dict[str, Any]:
-    """The ``run_failed`` data of a run that died with its replica."""
-    return {
-        "run_id": None,
-        "error": "the server stopped during this run; nothing was repeated. "
-        f"Continue it with POST /threads/{thread_id}/resume",
-        "resumable": True,
-        "status": "interrupted",
-    }
 
 
 def _task_input(task: str) -> dict[str, Any]:
