@@ -146,27 +146,9 @@ class AuditLog:
         values = entry_fields(**fields)
         return await self.database.write(lambda c: append(c, values), durable=True)
 
-    async def record(
-        self,
-        *,
-        thread_id: str,
-        key_id: str,
-        action: str,
-        accepted: bool,
-        interrupt_id: str | None = None,
-        plan_hash: str | None = None,
-        detail: str = "",
-    ) -> AuditEntry:
-        """Record a person's decision (approve, reject, ...) or action (resume, cancel)."""
-        values = decision_fields(
-            thread_id=thread_id,
-            key_id=key_id,
-            action=action,
-            accepted=accepted,
-            interrupt_id=interrupt_id,
-            plan_hash=plan_hash,
-            detail=detail,
-        )
+    async def record(self, **fields: Any) -> AuditEntry:
+        """Record a person's decision or action (the keyword arguments of :func:`decision_fields`)."""
+        values = decision_fields(**fields)
         return await self.database.write(lambda c: append(c, values), durable=True)
 
     async def record_mutation(

@@ -179,20 +179,8 @@ def settle(
     pending_interrupt: str | None = None,
 ) -> bool:
     """End run ``run_id``: the thread's new status, no owner. False if the run no longer owns it."""
-    result = connection.execute(
-        update(threads_table)
-        .where(threads_table.c.thread_id == thread_id, threads_table.c.run_id == run_id)
-        .values(
-            status=status,
-            error=error,
-            run_id=None,
-            owner=None,
-            lease_expires_at=None,
-            pending_interrupt=pending_interrupt,
-            updated_at=now(),
-        )
-    )
-    return bool(result.rowcount)
+    owned = threads_table.c.run_id == run_id
+    return _idle(connection, thread_id, owned, status, error=error, pending_interrupt=pending_interrupt)
 
 
 def set_status(
@@ -204,10 +192,31 @@ def set_status(
     pending_interrupt: str | None = None,
 ) -> bool:
     """Set the status of a thread no run owns (a resume that found an approval waiting)."""
+    unowned = threads_table.c.status != "running"
+    return _idle(connection, thread_id, unowned, status, error=error, pending_interrupt=pending_interrupt)
+
+
+def _idle(
+    connection: Connection,
+    thread_id: str,
+    condition: ColumnElement[bool],
+    status: ThreadStatus,
+    *,
+    error: str | None,
+    pending_interrupt: str | None,
+) -> bool:
     result = connection.execute(
         update(threads_table)
-        .where(threads_table.c.thread_id == thread_id, threads_table.c.status != "running")
-        .values(status=status, error=error, pending_interrupt=pending_interrupt, updated_at=now())
+        .where(threads_table.c.thread_id == thread_id, condition)
+        .values(
+            status=status,
+            error=error,
+            run_id=None,
+            owner=None,
+            lease_expires_at=None,
+            pending_interrupt=pending_interrupt,
+            updated_at=now(),
+        )
     )
     return bool(result.rowcount)
 
