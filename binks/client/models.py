@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+
+from binks.client.printable import printable_tree
 
 Risk = Literal["read", "change", "destructive"]
 Action = Literal["approve", "reject", "edit", "respond"]
@@ -22,7 +24,16 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
-class DryRunOutcome(_Open):
+class _Shown(_Open):
+    """What a person reads on the approval card: every string made printable on the way in."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _printable(cls, data: Any) -> Any:
+        return printable_tree(data)
+
+
+class DryRunOutcome(_Shown):
     """The server-side dry-run of one step: did the API accept it, and the diff it would make."""
 
     ok: bool = True
@@ -30,7 +41,7 @@ class DryRunOutcome(_Open):
     diff: str | None = None
 
 
-class SourceShown(_Open):
+class SourceShown(_Shown):
     """A workstation file, folder or URL the step reads, captured when it was prepared."""
 
     flag: str = ""
@@ -40,7 +51,7 @@ class SourceShown(_Open):
     files: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class PlanStep(_Open):
+class PlanStep(_Shown):
     """One proposed change: what would run, where, how risky, and what the dry-run said."""
 
     id: str
@@ -75,8 +86,7 @@ class PlanStep(_Open):
         if self.argv:
             import shlex
 
-            argv = self.argv if self.argv[0] == "kubectl" else ["kubectl", *self.argv]
-            return shlex.join(argv)
+            return shlex.join(["kubectl", *self.argv])
         if self.template:
             params = " ".join(f"{key}={value}" for key, value in sorted((self.params or {}).items()))
             return f"template {self.template}" + (f" ({params})" if params else "")
@@ -110,14 +120,14 @@ class PlanStep(_Open):
         return " ".join(part for part in (self.verb, what) if part)
 
 
-class Plan(_Open):
+class Plan(_Shown):
     """The steps a run wants to take; the server hashes them (``plan_hash``)."""
 
     steps: list[PlanStep] = Field(default_factory=list)
     summary: str = ""
 
 
-class PendingApproval(_Open):
+class PendingApproval(_Shown):
     """The approval a thread waits for; a decision must quote both ids back."""
 
     interrupt_id: str

@@ -78,7 +78,9 @@ class HumanDisplay:
 
     def _flush_tokens(self) -> None:
         if self.tokens:
-            self.console.print("".join(self.tokens).strip(), style="italic")
+            from rich.text import Text
+
+            self.console.print(Text("".join(self.tokens).strip(), style="italic"))
             self.tokens.clear()
 
     def event(self, event: StreamEvent) -> None:

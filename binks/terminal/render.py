@@ -10,6 +10,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from binks.client.models import PendingApproval, PlanStep, StreamEvent
+from binks.client.printable import printable
 
 RISK_STYLE = {"read": "green", "change": "yellow", "destructive": "bold red"}
 
@@ -19,9 +20,9 @@ def text_of(data: dict[str, Any], *keys: str) -> str:
     for key in keys:
         value = data.get(key)
         if isinstance(value, str) and value:
-            return value
+            return printable(value)
         if value not in (None, "", [], {}):
-            return json.dumps(value, sort_keys=True)
+            return printable(json.dumps(value, sort_keys=True, ensure_ascii=False))
     return ""
 
 

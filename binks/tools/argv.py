@@ -51,6 +51,10 @@ class ParsedArgv:
     unsure: tuple[str, ...] = ()
     """Words that are either positional arguments or the value of a flag kubectl may reject."""
     after_dashdash: tuple[str, ...] = field(default=())
+    """Words after ``--`` of a command that runs a container command (``exec``, ``run``, ...);
+    for every other command kubectl reads them as more arguments, so they are positionals."""
+    dashdash: bool = False
+    """Whether the argv had a ``--``."""
 
     def values(self, *names: str) -> list[str | None]:
         """Values of every occurrence of the given flags (long names or ``-X``), in order."""
@@ -239,12 +243,71 @@ def parse_argv(argv: list[str] | tuple[str, ...]) -> ParsedArgv:
         path.append(sub)
         level = " ".join(path)
     leaf = _parse_leaf(words, level, where)
+    positionals, after = leaf.positionals, leaf.after
+    if tuple(path) not in CONTAINER_COMMANDS:
+        positionals, after = [*positionals, *after], []
     return ParsedArgv(
         argv=tuple(argv),
         path=tuple(path),
         known=True,
         flags=tuple(leaf.flags),
-        positionals=tuple(leaf.positionals),
+        positionals=tuple(positionals),
         unsure=tuple(leaf.unsure),
-        after_dashdash=tuple(leaf.after),
+        after_dashdash=tuple(after),
+        dashdash="--" in words,
     )
+
+
+#: Commands whose words after ``--`` are a container's command line; for every other
+#: command cobra hands them over as more arguments (``get -- secrets`` reads Secrets).
+CONTAINER_COMMANDS = frozenset(
+    {
+        ("exec",),
+        ("run",),
+        ("debug",),
+        ("attach",),
+        ("create", "job"),
+        ("create", "deployment"),
+        ("create", "cronjob"),
+    }
+)
+
+
+class Unrenderable(ValueError):
+    """The argv has words Binks cannot place the way kubectl would (an unknown flag before them)."""
+
+
+def render(parsed: ParsedArgv) -> list[str]:
+    """The argv spelled so that kubectl can only read it the way Binks did.
+
+    Command path first (canonical names), then the positional arguments, then every flag
+    with its value attached (``--name=value``, ``-n=value``), bare flags last, then ``--``
+    and a container command. A parser difference between Binks and kubectl (a flag whose
+    value kubectl treats as optional, a word after ``--``) can then no longer make kubectl
+    run something other than what Binks classified, dry-ran and showed. Plugins and words
+    Binks cannot place are left alone (``Unrenderable`` for the latter).
+    """
+    if not parsed.known or not parsed.path:
+        return list(parsed.argv)
+    if parsed.unsure:
+        raise Unrenderable(
+            f"cannot tell whether {', '.join(repr(word) for word in parsed.unsure)} is an argument or"
+            " the value of an unknown flag before it"
+        )
+    valued: list[str] = []
+    bare: list[str] = []
+    for flag in parsed.flags:
+        spelled = flag.name if flag.name.startswith("-") else f"--{flag.name}"
+        if flag.value is None:
+            bare.append(spelled)
+        elif flag.name.startswith("-") and flag.value == "":
+            valued.extend([spelled, ""])  # pflag reads `-o=` as the value "="
+        else:
+            valued.append(f"{spelled}={flag.value}")
+    if any(word.startswith("-") for word in parsed.positionals):
+        # Arguments that look like flags came after `--` (kubectl reads them as arguments).
+        return [*parsed.path, *valued, *bare, "--", *parsed.positionals]
+    out = [*parsed.path, *parsed.positionals, *valued, *bare]
+    if parsed.after_dashdash or (parsed.dashdash and parsed.path in CONTAINER_COMMANDS):
+        out += ["--", *parsed.after_dashdash]
+    return out

@@ -92,7 +92,7 @@ class Capturer:
 
     async def _take(self, named: Named, real: Path | None, parsed: ParsedArgv) -> CapturedSource:
         if real is None:
-            files = [await self._fetch(named.path)]
+            files = [await self._fetch(self.policy.check_url(named.path))]
             kind = "url"
         elif named.kind == "kustomize":
             files = [captured_file(RENDERED, await self._render(real, named.path))]

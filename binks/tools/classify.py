@@ -24,12 +24,12 @@ import yaml
 
 from binks.errors import CommandRefused
 from binks.tools import kubectl_flags as table
-from binks.tools.argv import ParsedArgv, parse_argv
+from binks.tools.argv import ParsedArgv, Unrenderable, parse_argv, render
 from binks.tools.gonum import parse_go_int
 from binks.tools.models import Classification, Risk
 from binks.tools.rawpath import normalise_raw
 from binks.tools.refusals import check_argv, check_text
-from binks.tools.resources import canonical, kinds_in, target
+from binks.tools.resources import canonical, kinds_in, target, targets_of
 
 READ_COMMANDS = frozenset(
     {
@@ -93,6 +93,20 @@ def split_command(command: str) -> list[str]:
     return argv
 
 
+def command_argv(command: str) -> list[str]:
+    """The argv Binks runs for a command string: split, then spelled canonically.
+
+    :func:`binks.tools.argv.render` spells it so kubectl can read it only as Binks does.
+    """
+    words = split_command(command)
+    try:
+        return render(parse_argv(words))
+    except Unrenderable as exc:
+        raise CommandRefused(
+            f"refused: {exc}. Check the command's flags with `kubectl <command> --help`."
+        ) from exc
+
+
 def classify(command: str) -> Classification:
     """Classify a kubectl command string; raise ``CommandRefused`` for what Binks never runs."""
     return classify_argv(split_command(command))
@@ -127,6 +141,10 @@ def classify_argv(argv: list[str]) -> Classification:
             "`get --raw` through a proxy, exec, attach or port-forward path reaches into the cluster's "
             "workloads or nodes: treated as a change"
         )
+        return _result(parsed, verb, True, "change", reason)
+    if parsed.path == ("create",) and parsed.positionals:
+        # `kubectl create foo` runs a `kubectl-create-foo` plugin from PATH when one exists.
+        reason = f"`create {parsed.positionals[0]}` is not a built-in kind: kubectl may run a plugin"
         return _result(parsed, verb, True, "change", reason)
     if parsed.path in READ_COMMANDS:
         return _result(parsed, verb, False, "read", f"`{verb}` only reads")
@@ -203,6 +221,8 @@ def _risk(parsed: ParsedArgv) -> Risk:
         return "destructive"
     if path == ("patch",) and any(zero_replicas(value) for value in parsed.values("patch", "-p")):
         return "destructive"
+    if path == ("patch",) and "scale" in parsed.values("subresource") and not _positive_scale(parsed):
+        return "destructive"
     if path == ("replace",) and parsed.has("force"):
         return "destructive"
     if path == ("apply",) and parsed.has("prune"):
@@ -222,16 +242,32 @@ def zero_replicas(patch: str | None) -> bool:
         return False
     try:
         decoded = yaml.safe_load(patch)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return "replicas" in patch
     return _sets_zero(decoded)
+
+
+def _positive_scale(parsed: ParsedArgv) -> bool:
+    """Whether a patch of the scale subresource plainly sets ``spec.replicas`` above zero."""
+    patches = parsed.values("patch", "-p")
+    if len(patches) != 1 or patches[0] is None:
+        return False
+    try:
+        decoded = yaml.safe_load(patches[0])
+    except (yaml.YAMLError, RecursionError):
+        return False
+    replicas = (decoded.get("spec") or {}).get("replicas") if isinstance(decoded, dict) else None
+    return isinstance(replicas, int) and not isinstance(replicas, bool) and replicas > 0
 
 
 def _sets_zero(node: object) -> bool:
     if isinstance(node, dict):
         path = node.get("path")
-        if isinstance(path, str) and path.rstrip("/").endswith("/replicas") and "value" in node:
-            return _zero_value(node["value"])
+        if isinstance(path, str) and path.rstrip("/").endswith("/replicas"):
+            if node.get("op") in ("move", "copy"):
+                return True  # the value comes from elsewhere: it may be zero
+            if "value" in node:
+                return _zero_value(node["value"])
         return any(
             (key == "replicas" and _zero_value(value)) or _sets_zero(value) for key, value in node.items()
         )
@@ -276,12 +312,26 @@ def _namespace(parsed: ParsedArgv, resource: str | None, name: str | None) -> st
     return values[-1] if values and values[-1] else None
 
 
+def _namespaces(parsed: ParsedArgv, namespace: str | None) -> list[str]:
+    """Every namespace the command names: each Namespace object (``delete ns a b``), ``-n``, ``*``."""
+    found = [namespace] if namespace else []
+    for kind, name in targets_of(parsed.positionals) or []:
+        if kind == "namespace" and name not in found:
+            found.append(name)
+    values = parsed.values("namespace", "-n")
+    if values and values[-1] and values[-1] not in found:
+        found.append(values[-1])
+    return found
+
+
 def _result(parsed: ParsedArgv, verb: str, mutating: bool, risk: Risk, reason: str) -> Classification:
     resource, name = _resource(parsed) if parsed.known else (None, None)
+    namespace = _namespace(parsed, resource, name)
     return Classification(
         mutating=mutating,
         verb=verb,
-        namespace=_namespace(parsed, resource, name),
+        namespace=namespace,
+        namespaces=_namespaces(parsed, namespace),
         resource=resource,
         name=name,
         risk=risk,

@@ -30,7 +30,7 @@ from binks.tools.diffing import label, object_diff
 from binks.tools.kubectl import Kubectl, finish
 from binks.tools.models import DryRun, ObjectRef
 from binks.tools.output import cap_output
-from binks.tools.resources import canonical
+from binks.tools.resources import targets_of
 
 Action = Literal["create", "update", "delete", "unchanged"]
 _NO_OUTPUT_FLAG = frozenset({"drain", "cordon", "uncordon"})
@@ -45,8 +45,8 @@ _PATCHED = {
 def with_flags(parsed: ParsedArgv, extra: list[str]) -> list[str]:
     """The argv with flags added before any ``--`` (after it they would belong to a container)."""
     argv = list(parsed.argv)
-    if parsed.after_dashdash or (argv and argv[-1] == "--"):
-        cut = len(argv) - len(parsed.after_dashdash) - 1
+    if "--" in argv:
+        cut = argv.index("--")
         return [*argv[:cut], *extra, *argv[cut:]]
     return [*argv, *extra]
 
@@ -63,23 +63,10 @@ def _certainly_dry(argv: list[str]) -> bool:
         return False
 
 
-def targets_of(positionals: tuple[str, ...]) -> list[tuple[str, str]] | None:
-    """Every (kind, name) of ``TYPE NAME NAME...`` or ``TYPE/NAME TYPE/NAME...``; None if unclear.
-
-    ``rollout restart deploy a b`` restarts both: a dry-run of ``a`` alone would show a plan
-    that leaves out ``b``.
-    """
-    if not positionals:
-        return None
-    if all("/" in word for word in positionals):
-        pairs = [word.split("/", 1) for word in positionals]
-        if any(not kind or not name or "," in kind for kind, name in pairs):
-            return None
-        return [(canonical(kind), name) for kind, name in pairs]
-    first, names = positionals[0], positionals[1:]
-    if "/" in first or "," in first or not names or any("/" in name for name in names):
-        return None
-    return [(canonical(first), name) for name in names]
+#: Kinds whose deletion loses data or capacity, whatever words named them.
+DESTRUCTIVE_DELETE_KINDS = frozenset(
+    {"Namespace", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "Node", "Secret"}
+)
 
 
 def scaled_to_zero(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
@@ -195,7 +182,20 @@ class DryRunner:
             if live:
                 objects.append(ref(live[0], "delete"))
         listing = ", ".join(names) or "nothing (no object matched)"
-        return DryRun(ok=True, message=f"deletes {listing}", diff=f"deletes {listing}\n", objects=objects)
+        destroys = [
+            f"deletes {obj.kind.lower()}/{obj.name}"
+            for obj in objects
+            if obj.kind in DESTRUCTIVE_DELETE_KINDS
+        ]
+        if len(names) != len(objects):
+            destroys.append("deletes objects Binks could not read back: their kinds are not known")
+        return DryRun(
+            ok=True,
+            message=f"deletes {listing}",
+            diff=f"deletes {listing}\n",
+            objects=objects,
+            destroys=destroys,
+        )
 
     async def _diffs(self, after: list[dict[str, Any]]) -> DryRun:
         diffs, objects, summary, destroys = [], [], [], []

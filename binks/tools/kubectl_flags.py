@@ -85,7 +85,7 @@ GLOBAL_VALUE_FLAGS = _set(
 GLOBAL_VALUE_SHORTS = _set("n s v")
 
 #: Flags with an optional value: ``--flag`` alone never takes the next word as its value.
-OPTIONAL_VALUE_FLAGS = _set("dry-run validate")
+OPTIONAL_VALUE_FLAGS = _set("cascade dry-run validate")
 
 #: Long flags that never take a separate value word (``--flag`` alone means true).
 BOOL_FLAGS = _set(
@@ -111,7 +111,7 @@ VALUE_FLAGS = _set(
     """
     accept-hosts accept-paths address aggregation-rule annotation annotations api-group api-prefix
     api-version as as-group as-uid as-user-extra audience auth-provider auth-provider-arg
-    bound-object-kind bound-object-name bound-object-uid cache-dir cascade categories cert
+    bound-object-kind bound-object-name bound-object-uid cache-dir categories cert
     certificate-authority chunk-size class client-certificate client-key cluster cluster-ip
     clusterip clusterrole concurrency container context copy-to cpu current-replicas custom
     default-backend description detach-keys docker-email docker-password docker-server
@@ -144,8 +144,8 @@ VALUE_SHORTS = _set("L P c e k l n o r s u v")
 PARENT_NOOPT_FLAGS: dict[str, frozenset[str]] = {
     "apply": _set(
         """
-        -R all allow-missing-template-keys dry-run force force-conflicts openapi-patch overwrite
-        prune recursive server-side show-managed-fields validate wait
+        -R all allow-missing-template-keys cascade dry-run force force-conflicts openapi-patch
+        overwrite prune recursive server-side show-managed-fields validate wait
         """
     ),
     "auth": _set(""),

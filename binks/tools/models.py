@@ -31,6 +31,10 @@ class Classification(_Frozen):
     mutating: bool
     verb: str = Field(description="kubectl verb with its subcommand where it matters: 'rollout restart'")
     namespace: str | None = None
+    namespaces: list[str] = Field(
+        default_factory=list,
+        description="every namespace the command acts in or on (several Namespace objects, -n, '*')",
+    )
     resource: str | None = Field(None, description="resource type as written or normalised: 'deployment'")
     name: str | None = None
     risk: Risk

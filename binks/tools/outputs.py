@@ -33,6 +33,8 @@ Group = Literal["structured", "table", "free"]
 
 STRUCTURED_FORMATS = frozenset({"json", "yaml", "kyaml"})
 TABLE_FORMATS = frozenset({"", "wide", "name"})
+#: Formats that can compute on a value (printf, slices), not only select it.
+TEMPLATE_FORMATS = frozenset({"go-template", "go-template-file", "template", "templatefile"})
 #: Commands whose default output is a YAML or JSON document.
 STRUCTURED_COMMANDS = frozenset({("config", "view"), ("apply", "view-last-applied"), ("kustomize",)})
 _OUTPUT_FLAGS = ("output", "-o", "template", "sort-by")
@@ -61,6 +63,10 @@ def group(parsed: ParsedArgv) -> Group:
     """Which of the three groups the command's output falls in (unknown formats are free)."""
     if parsed.values("sort-by") or (parsed.path == ("wait",) and _waits_on_fields(parsed)):
         return "free"
+    if parsed.path in (("annotate",), ("label",)) and parsed.has("list"):
+        return "free"  # `annotate --list` prints annotations as text, last-applied values included
+    if parsed.path == ("diff",):
+        return "free"  # kubectl diff masks data, not the last-applied annotation (kubectl#1453)
     chosen = output_format(parsed)
     if chosen in STRUCTURED_FORMATS or (parsed.path in STRUCTURED_COMMANDS and not chosen):
         return "structured"
@@ -78,7 +84,7 @@ def _waits_on_fields(parsed: ParsedArgv) -> bool:
 
 def names_secrets(parsed: ParsedArgv, sources: list[CapturedSource] | None = None) -> bool:
     """Whether the command's words or captured files name Secrets (or a kubeconfig)."""
-    if parsed.path == ("config", "view") or parsed.path[:2] == ("create", "secret"):
+    if parsed.path in (("config", "view"), ("create", "token")) or parsed.path[:2] == ("create", "secret"):
         return True
     words = [*parsed.positionals, *parsed.unsure]
     if any("secret" in kinds_in(word) for word in words):
@@ -114,12 +120,15 @@ def parse_objects(text: str) -> list[Any] | None:
     if not stripped:
         return []
     if stripped.startswith(("{", "[")):
-        values = json_values(stripped)
+        try:
+            values = json_values(stripped)
+        except RecursionError:
+            return None
         if values is not None:
             return values
     try:
         docs = [doc for doc in yaml.safe_load_all(text) if doc is not None]
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     if not all(isinstance(doc, dict | list) for doc in docs):
         return None

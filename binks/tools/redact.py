@@ -70,14 +70,51 @@ def _is_secret(obj: dict[str, Any], in_secret_list: bool) -> bool:
     )
 
 
+#: What of a Secret is shown as it is: its identity and the fields only the server sets.
+_SECRET_FIELDS = frozenset({"apiVersion", "kind", "metadata", "type", "data", "stringData", "immutable"})
+_SECRET_META = frozenset({"name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp"})
+
+
+def _mask_values(node: Any) -> Any:
+    """Keys kept, every value hidden (with its size), at any depth."""
+    if isinstance(node, dict):
+        return {key: _mask_values(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_mask_values(item) for item in node]
+    if isinstance(node, str):
+        return f"{MARK} ({len(node.encode())} bytes)" if node else node
+    return node if node is None or isinstance(node, bool) else MARK
+
+
 def _scrub_secret(obj: dict[str, Any]) -> None:
+    """Show a Secret's identity and keys only.
+
+    Values are hidden wherever they sit, not only under ``data``: a JSON patch (dry-run) can
+    copy or move a value into an annotation, a label, an owner reference or a new field, and
+    the last-applied annotation repeats the values in plain text. So everything but the
+    identity, ``type`` (when it is a Secret type) and ``immutable`` keeps its keys and loses
+    its values; ``data``/``stringData`` show each key's size.
+    """
     for field, encoded in (("data", True), ("stringData", False)):
         values = obj.get(field)
         if isinstance(values, dict):
             obj[field] = {key: _size(value, encoded) for key, value in values.items()}
-    annotations = (obj.get("metadata") or {}).get("annotations")
-    if isinstance(annotations, dict) and _LAST_APPLIED in annotations:
-        annotations[_LAST_APPLIED] = MARK
+        elif field in obj:
+            obj[field] = MARK
+    for key in list(obj):
+        if key not in _SECRET_FIELDS:
+            obj[key] = _mask_values(obj[key])
+    if "type" in obj and not (isinstance(obj["type"], str) and _SECRET_TYPE.match(obj["type"])):
+        obj["type"] = MARK
+    if "immutable" in obj and not isinstance(obj["immutable"], bool):
+        obj["immutable"] = MARK
+    meta = obj.get("metadata")
+    if isinstance(meta, dict):
+        for key in list(meta):
+            if key not in _SECRET_META:
+                meta[key] = _mask_values(meta[key])
+    elif meta is not None:
+        obj["metadata"] = MARK
 
 
 def _scrub_user(node: Any) -> Any:
@@ -124,6 +161,8 @@ def scrub(node: Any, in_secret_list: bool = False) -> Any:
             _scrub_kubeconfig(node)
         if isinstance(node.get("env"), list):
             _scrub_env(node["env"])
+        if node.get("kind") == "TokenRequest" and isinstance(node.get("status"), dict):
+            node["status"] = _mask_values(node["status"])  # `create token -o yaml`: a fresh token
         child_in_list = node.get("kind") == "SecretList"
         for key, value in node.items():
             scrub(value, child_in_list and key == "items")
@@ -184,10 +223,17 @@ def redact_patterns(text: str) -> str:
     text = _BASIC.sub(lambda match: f"{match.group(1)} {MARK}", text)
     text = _JWT.sub(MARK, text)
     text = _URL_CREDENTIALS.sub(rf"\1{MARK}@", text)
+    text = _LAST_APPLIED_LINE.sub(rf"\1{MARK}", text)
+    text = _SECRET_JSON_LINE.sub(rf"\1{MARK}", text)
     text = _NAMED_VALUE.sub(_named_mark, text)
     return _CRED_FIELD.sub(_field_mark, text)
 
 
+#: ``annotate --list`` and ``describe`` print the last-applied annotation (a Secret's plain
+#: values, for one applied with kubectl) as ``key=value`` or ``key: value`` text.
+_LAST_APPLIED_LINE = re.compile(r"(kubectl\.kubernetes\.io/last-applied-configuration\s*[=:]\s*)\S[^\n]*")
+#: A Secret as one line of JSON inside other text (the last-applied annotation in a diff).
+_SECRET_JSON_LINE = re.compile(r"""(?m)^([-+ ]?[ \t]*)\{[^\n]*["']kind["']\s*:\s*["']Secret["'][^\n]*$""")
 #: ``DB_PASSWORD:  hunter2`` in ``describe`` output, ``API_TOKEN=abc`` in a log line.
 _NAMED_VALUE = re.compile(r"(?m)^([ \t]*-?[ \t]*)([A-Za-z_][\w.-]*)([ \t]*[:=][ \t]*)(\S[^\n]*)$")
 _NOT_A_VALUE_KEY = re.compile(r"(?i)(name|ref|namespace|optional|type|path|mode|file|items|keys?)$")

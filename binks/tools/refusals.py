@@ -9,6 +9,7 @@ forever cannot be run that way; they are refused with a message saying what to d
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from binks.errors import CommandRefused
 from binks.tools import kubectl_flags as table
@@ -81,6 +82,7 @@ def check_text(command: str) -> None:
     The message names the kubectl-native way for the construct found (see
     :mod:`binks.tools.shell_hints`), so a model can correct the call instead of retrying it.
     """
+    _check_characters(command)
     match = _SHELL.search(command)
     if match:
         shown = repr(match.group(0))
@@ -190,3 +192,31 @@ def _check_outputs(parsed: ParsedArgv) -> None:
         raise CommandRefused("refused `kustomize -o`: it writes files on the workstation. Drop -o.")
     if parsed.path == ("kustomize",) and parsed.values("env", "-e"):
         raise CommandRefused("refused `kustomize --env`: it configures plugins Binks does not run.")
+
+
+#: Deeper nesting than any patch a person writes; parsers would recurse past their limit.
+MAX_NESTING = 64
+
+
+def _check_characters(command: str) -> None:
+    """Refuse invisible and direction-changing characters, and absurd nesting.
+
+    A bidirectional override or a zero-width character makes a command read differently
+    from what runs; deeply nested brackets only serve to break the parsers that judge it.
+    """
+    for char in command:
+        category = unicodedata.category(char)
+        if category in ("Cf", "Co", "Cs", "Cn") or 0x80 <= ord(char) <= 0x9F:
+            raise CommandRefused(
+                f"refused the invisible or direction-changing character U+{ord(char):04X}: write the command"
+                " in plain characters"
+            )
+    depth = deepest = 0
+    for char in command:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    if deepest > MAX_NESTING:
+        raise CommandRefused(f"refused: brackets nested {deepest} deep (at most {MAX_NESTING})")

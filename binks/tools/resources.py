@@ -69,3 +69,22 @@ def target(positionals: tuple[str, ...] | list[str]) -> tuple[str | None, str | 
         second = None  # `label deploy web app=x`, `set image deploy/web c=img`: not a name
     kind = canonical(first) if "," not in first else first.lower()
     return kind, second
+
+
+def targets_of(positionals: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """Every (kind, name) of ``TYPE NAME NAME...`` or ``TYPE/NAME TYPE/NAME...``; None if unclear.
+
+    ``rollout restart deploy a b`` restarts both: a dry-run of ``a`` alone would show a plan
+    that leaves out ``b``.
+    """
+    if not positionals:
+        return None
+    if all("/" in word for word in positionals):
+        pairs = [word.split("/", 1) for word in positionals]
+        if any(not kind or not name or "," in kind for kind, name in pairs):
+            return None
+        return [(canonical(kind), name) for kind, name in pairs]
+    first, names = positionals[0], positionals[1:]
+    if "/" in first or "," in first or not names or any("/" in name for name in names):
+        return None
+    return [(canonical(first), name) for name in names]

@@ -73,6 +73,22 @@ def _spans_in_free_text(word: str, *, shell: bool) -> list[tuple[int, int]]:
     return spans
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9+/=._~:%@!,*#^-]+")
+_CLOSED_QUOTE = re.compile("'[^']*'|\"[^\"$`\\\\]*\"")
+
+
+def clean_spans(word: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether every span is a plain token or one closed quoted string: a value, not code.
+
+    In a container's command line a secret-looking pattern can be made to swallow code
+    (an unclosed quote, a key without its END line, a "URL password" made of a function
+    call); hiding such a span would hide what runs, so it is flagged instead.
+    """
+    return all(
+        _TOKEN.fullmatch(word[start:end]) or _CLOSED_QUOTE.fullmatch(word[start:end]) for start, end in spans
+    )
+
+
 def _mask(word: str, spans: list[tuple[int, int]]) -> str:
     """``word`` with each span replaced by the marker (overlapping spans merged)."""
     merged: list[list[int]] = []
@@ -115,10 +131,10 @@ def _patch_spans(word: str, secret: bool) -> list[tuple[int, int]] | None:
     """Spans of the secret values inside a patch word; None when they cannot be cut out exactly."""
     try:
         decoded = json.loads(word)
-    except ValueError:
+    except (ValueError, RecursionError):
         try:
             decoded = yaml.safe_load(word)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             return None
     spans: list[tuple[int, int]] = []
     for value in _secret_values(decoded, secret):
@@ -139,7 +155,14 @@ def show_argv(argv: list[str] | tuple[str, ...]) -> Shown:
     pending: str | None = None
     for index, word in enumerate(words):
         if index >= end:
-            shown.argv.append(_mask(word, _spans_in_free_text(word, shell=index > end)))
+            spans = _spans_in_free_text(word, shell=index > end)
+            if index > end and not clean_spans(word, spans):
+                shown.hidden.append(
+                    f"part of the container command (argument {index - end}): it looks like a secret but"
+                    " is not a plain value, so what runs cannot be shown; reject it and ask for the"
+                    " command without inline secrets"
+                )
+            shown.argv.append(_mask(word, spans))
             continue
         flag, sep, value = word.partition("=") if word.startswith("-") else ("", "", "")
         if pending is not None:

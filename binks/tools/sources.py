@@ -24,11 +24,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import posixpath
 import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from binks.errors import CommandRefused
 from binks.settings import Settings
@@ -53,6 +55,25 @@ PATH_FLAGS = {
     "cert": "cert",
     "key": "key",
 }
+
+#: Credentials in a home folder that no allow-list opens (cloud CLIs, registries, keys, Binks').
+HOME_CREDENTIALS = (
+    ".kube",
+    ".ssh",
+    ".aws",
+    ".azure",
+    ".docker",
+    ".gnupg",
+    ".config/gcloud",
+    ".config/binks",
+    ".config/helm",
+    ".netrc",
+    ".git-credentials",
+    ".pgpass",
+    ".local/share/binks",
+)
+#: System places no allow-list opens: process and device files, mounted service-account tokens.
+SYSTEM_CREDENTIALS = ("/proc", "/sys", "/dev", "/var/run/secrets", "/run/secrets", "/etc/kubernetes")
 
 ALLOWED_HELP = (
     "Binks lets kubectl read only the manifests that ship with it and the folders, files and URL "
@@ -94,19 +115,15 @@ class SourcePolicy:
             else:
                 roots.append(_real(Path(entry).expanduser()))
         home = Path.home()
-        denied = [
-            settings.state_dir,
-            home / ".kube",
-            home / ".ssh",
-            Path("/proc"),
-            Path("/sys"),
-            Path("/dev"),
-        ]
-        kubeconfig = settings.effective_kubeconfig()
-        if kubeconfig is not None:
-            denied.append(kubeconfig)
-            denied.extend(_kubeconfig_files(kubeconfig))
-        denied.append(settings.api_key_file)
+        denied = [settings.state_dir, settings.api_key_file, *(home / place for place in HOME_CREDENTIALS)]
+        denied += [Path(place) for place in SYSTEM_CREDENTIALS]
+        denied += [Path.cwd() / ".env"]  # Binks' own settings file
+        kubeconfigs = [settings.effective_kubeconfig()]
+        kubeconfigs += [Path(path) for path in os.environ.get("KUBECONFIG", "").split(os.pathsep) if path]
+        for kubeconfig in kubeconfigs:
+            if kubeconfig is not None:
+                denied.append(kubeconfig.expanduser())
+                denied.extend(_kubeconfig_files(kubeconfig.expanduser()))
         return cls(tuple(roots), tuple(urls), tuple(_real(path) for path in denied), manifests)
 
     def resolve(self, written: str) -> Path:
@@ -122,22 +139,59 @@ class SourcePolicy:
         real = self.resolve(written)
         if _inside(real, self.denied):
             raise CommandRefused(
-                f"refused {written!r}: Binks never lets kubectl read its own state, the kubeconfig and "
-                "its credentials, ~/.kube, ~/.ssh, /proc, /sys or /dev"
+                f"refused {written!r}: Binks never lets kubectl read its own state or settings, the "
+                "kubeconfig and its credentials, credential folders (~/.kube, ~/.ssh, ~/.aws, ~/.docker, "
+                "...), /proc, /sys, /dev or mounted service-account tokens"
             )
         if not _inside(real, self.roots):
             raise CommandRefused(f"refused {written!r}: it is outside the allowed sources. {ALLOWED_HELP}.")
         return real
 
-    def check_url(self, url: str) -> None:
-        """``CommandRefused`` unless the URL starts with an allowed prefix."""
-        if not any(url.startswith(prefix) for prefix in self.urls):
-            raise CommandRefused(
-                f"refused {url!r}: kubectl does not fetch URLs for Binks. {ALLOWED_HELP} (empty by default)."
-            )
+    def check_url(self, url: str) -> str:
+        """The normalised URL to fetch, if it lies under an allowed prefix; ``CommandRefused`` if not.
+
+        Both sides are normalised first (scheme and host case, default ports, percent-encoding,
+        ``.`` and ``..`` segments) and compared part by part, on whole path segments, so
+        ``https://host/allowed/../creds`` is not under ``https://host/allowed/``.
+        """
+        target = normalise_url(url)
+        if target is not None:
+            for prefix in self.urls:
+                allowed = normalise_url(prefix)
+                if allowed is not None and _under(target, allowed):
+                    return target.geturl()
+        raise CommandRefused(
+            f"refused {url!r}: kubectl does not fetch URLs for Binks. {ALLOWED_HELP} (empty by default)."
+        )
 
 
 _CREDENTIAL_FILES = frozenset({"client-certificate", "client-key", "certificate-authority", "tokenFile"})
+
+
+def normalise_url(url: str) -> SplitResult | None:
+    """``url`` in one canonical spelling, or None when it is not a plain http(s) URL (userinfo too)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return None
+    default = {"http": 80, "https": 443}[scheme]
+    host = parts.hostname.lower() + (f":{port}" if port not in (None, default) else "")
+    path = unquote(parts.path) or "/"
+    resolved = posixpath.normpath(path)
+    if path.endswith("/") and not resolved.endswith("/"):
+        resolved += "/"
+    return SplitResult(scheme, host, quote(resolved.replace("//", "/")), parts.query, "")
+
+
+def _under(target: SplitResult, allowed: SplitResult) -> bool:
+    if (target.scheme, target.netloc) != (allowed.scheme, allowed.netloc):
+        return False
+    base = allowed.path if allowed.path.endswith("/") else allowed.path + "/"
+    return target.path == allowed.path or target.path.startswith(base)
 
 
 def _kubeconfig_files(kubeconfig: Path) -> list[Path]:

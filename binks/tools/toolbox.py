@@ -21,7 +21,7 @@ from binks.errors import ClusterError, CommandRefused
 from binks.settings import Settings, load_settings
 from binks.tools.argv import parse_argv
 from binks.tools.capture import Capturer
-from binks.tools.classify import classify_argv, split_command
+from binks.tools.classify import classify_argv, command_argv
 from binks.tools.client import KubeApiError, KubeClient
 from binks.tools.cluster import get_cluster_status
 from binks.tools.dryrun import DryRunner
@@ -41,12 +41,14 @@ from binks.tools.models import (
 )
 from binks.tools.output import cap_output
 from binks.tools.outputs import (
+    TEMPLATE_FORMATS,
     WITHHELD,
     group,
     holds_secret,
     literal_credentials,
     mask_values,
     names_secrets,
+    output_format,
     parse_objects,
     probe_argv,
 )
@@ -89,7 +91,7 @@ class KubeToolbox:
         """Read or change, from the call itself; ``CommandRefused``/``ValueError`` to refuse it."""
         call = parse_args(name, args)
         if isinstance(call, RunKubectlArgs):
-            argv = split_command(call.command)
+            argv = command_argv(call.command)
             classification = classify_argv(argv)
             self.capturer.check(parse_argv(argv))
             return classification
@@ -124,7 +126,7 @@ class KubeToolbox:
             )
         call = parse_args(name, args)
         if isinstance(call, RunKubectlArgs):
-            return await self._read_kubectl(assessed, split_command(call.command))
+            return await self._read_kubectl(assessed, command_argv(call.command))
         try:
             if isinstance(call, CheckAgentStatusArgs):
                 text, data = await self.workers.status(call.job_name)
@@ -149,7 +151,7 @@ class KubeToolbox:
         runnable = self.runnable(argv, sources)
         hidden: list[str] = []
         if parsed.path == ("get",) and group(parsed) == "free" and not names_secrets(parsed, sources):
-            probed = await self._probe(runnable)
+            probed = await self._probe(runnable, transforms=output_format(parsed) in TEMPLATE_FORMATS)
             if isinstance(probed, ToolResult):
                 return probed
             hidden = probed
@@ -161,7 +163,7 @@ class KubeToolbox:
         output = f"{output.rstrip()}\n{note}\n" if note else output
         return ToolResult(ok=done.ok, output=output, truncated_bytes=done.truncated_bytes)
 
-    async def _probe(self, runnable: list[str]) -> ToolResult | list[str]:
+    async def _probe(self, runnable: list[str], *, transforms: bool) -> ToolResult | list[str]:
         """Before a free-format ``get`` runs: the same read as JSON, to see what it would print.
 
         Returns the answer to give instead (withheld when a Secret is among the objects, or
@@ -178,7 +180,11 @@ class KubeToolbox:
         objects = parse_objects(result.stdout)
         if objects is None or holds_secret(objects):
             return ToolResult(ok=True, output=WITHHELD)
-        return literal_credentials(objects)
+        credentials = literal_credentials(objects)
+        if credentials and transforms:
+            # A template can print a value in another form (hex, slices), which no mask finds.
+            return ToolResult(ok=True, output=WITHHELD)
+        return credentials
 
     def runnable(self, argv: list[str], sources: list[CapturedSource]) -> list[str]:
         """The argv kubectl runs: captured sources replaced by their private copies."""
@@ -224,7 +230,7 @@ class KubeToolbox:
                 **common,
             )
         assert isinstance(call, RunKubectlArgs)  # assess() returned mutating for the other two
-        argv = split_command(call.command)
+        argv = command_argv(call.command)
         sources = await self.capturer.capture(parse_argv(argv))
         dry_run = await self.dry_runner.dry_run(parse_argv(self.runnable(argv, sources)))
         if dry_run.destroys and assessed.risk == "change":

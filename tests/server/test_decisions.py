@@ -57,7 +57,7 @@ async def test_approve_runs_the_plan_once_with_the_real_tools(
     async with server.client() as client:
         thread_id, pending = await _awaiting(client)
         step = pending["plan"]["steps"][0]
-        assert step["argv"][-3:] == ["scale", "deployment/web", "--replicas=3"]
+        assert step["argv"] == ["scale", "deployment/web", "-n=default", "--replicas=3"]  # as it runs
         assert step["dry_run"]["ok"] is True and "replicas" in (step["dry_run"]["diff"] or "")
         assert _scales(kube_api) == []
         decided = await client.post(f"/threads/{thread_id}/decision", json=_decision(pending))

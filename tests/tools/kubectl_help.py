@@ -115,9 +115,43 @@ def _words(words: set[str] | list[str], indent: str = "    ") -> str:
     return f'_set(\n{indent}    """\n{body}\n{indent}    """\n{indent})'
 
 
-def render(pages: list[HelpPage], options: HelpPage) -> str:
+def _needs_argument(path: tuple[str, ...], flag: str) -> bool:
+    """Whether kubectl says ``--flag`` needs an argument when it is the last word.
+
+    A flag with an optional value (``--cascade``, ``--dry-run``) never takes the next word as
+    its value, and ``--help`` cannot show which flags are like that; asking kubectl itself
+    is the only reliable way. No kubeconfig is given, so nothing can reach a cluster.
+    """
+    try:
+        done = subprocess.run(
+            [str(find_kubectl()), *path, f"--{flag}"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            stdin=subprocess.DEVNULL,
+            env={"KUBECTL_KUBERC": "false", "PATH": "/usr/bin:/bin", "KUBECONFIG": "/nonexistent"},
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return False  # it ran instead of complaining: the flag did not need a value
+    return "flag needs an argument" in done.stdout + done.stderr
+
+
+def optional_value_flags(pages: list[HelpPage], options: HelpPage) -> set[str]:
+    """Long flags whose value is optional, found by asking kubectl once per flag name."""
+    where: dict[str, tuple[str, ...]] = {}
+    for page in [options, *pages]:
+        for name, arity in page.flags.items():
+            if arity == "value" and name not in where:
+                where[name] = () if page is options else page.path
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        needed = list(pool.map(lambda name: _needs_argument(where[name], name), sorted(where)))
+    return {name for name, needs in zip(sorted(where), needed, strict=True) if not needs}
+
+
+def render(pages: list[HelpPage], options: HelpPage, optional: set[str] | None = None) -> str:
     """The source of ``binks/tools/kubectl_flags.py`` for these help pages and global options."""
-    noopt = {"dry-run", "validate"}
+    noopt = optional if optional is not None else optional_value_flags(pages, options)
     long_arity: dict[str, set[str]] = {}
     short_arity: dict[str, set[str]] = {}
     dry_run: set[str] = set()

@@ -39,7 +39,7 @@ async def test_scale_is_dry_run_then_executed_once_and_verified(
     assert change.dry_run.ok and change.dry_run.supported
     assert change.dry_run.diff is not None
     assert "-  replicas: 2" in change.dry_run.diff and "+  replicas: 3" in change.dry_run.diff
-    assert change.argv == ["scale", "deploy", "web", "--replicas=3", "-n", "default"]
+    assert change.argv == ["scale", "deploy", "web", "--replicas=3", "-n=default"]  # spelled canonically
     assert kube_api.mutations() == []
     assert await toolbox.reconcile(change) == "not_applied"
 

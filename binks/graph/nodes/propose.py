@@ -38,7 +38,12 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
             except (CommandRefused, ValueError, ClusterError) as exc:
                 errors[call.step_id] = f"could not prepare the change: {exc}"
                 continue
-            where = [change.namespace, *(obj.namespace for obj in change.dry_run.objects)]
+            objects = change.dry_run.objects
+            where = [
+                change.namespace,
+                *(obj.namespace for obj in objects),
+                *(obj.name for obj in objects if obj.kind == "Namespace"),  # deleting the namespace itself
+            ]
             refusal = protected_refusal(change.verb, change.risk, where, deps.settings)
             if refusal:
                 errors[call.step_id] = refusal

@@ -46,7 +46,10 @@ def make_read_tools(deps: GraphDeps) -> Node:
             return False, f"Refused: {exc}. {REFUSED_HINT}", None, None
         if classification.mutating:
             refusal = protected_refusal(
-                classification.verb, classification.risk, [classification.namespace], deps.settings
+                classification.verb,
+                classification.risk,
+                [classification.namespace, *classification.namespaces],
+                deps.settings,
             )
             if refusal:
                 return False, f"Refused: {refusal}.", None, "protected_namespace"

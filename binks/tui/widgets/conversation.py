@@ -6,6 +6,8 @@ every executed step and verification get a line of their own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
@@ -27,6 +29,10 @@ class Entry(Static):
     Entry.-bad { color: $error; text-style: bold; }
     Entry.-note { color: $text-muted; }
     """
+
+    def __init__(self, content: str | Text = "", **kwargs: Any) -> None:
+        # What the model and the cluster write is text, never markup (``[@click=...]``).
+        super().__init__(content, markup=False, **kwargs)
 
 
 def plan_text(steps: list[PlanStep], summary: str) -> Text:

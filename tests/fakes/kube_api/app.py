@@ -19,6 +19,7 @@ from tests.fakes.kube_api import discovery, openapi, watch
 from tests.fakes.kube_api.errors import ApiError, page_not_found
 from tests.fakes.kube_api.handlers import Call, Reply, dispatch
 from tests.fakes.kube_api.paths import RequestInfo, parse
+from tests.fakes.kube_api.protobuf import MAGIC, decode_envelope
 from tests.fakes.kube_api.requestlog import MUTATING_VERBS, Fault, RequestRecord
 from tests.fakes.kube_api.state import ServerState
 
@@ -65,14 +66,21 @@ def _non_resource(state: ServerState, path: str) -> Response:
 
 
 def _body_dry_run(request: Request) -> bool:
-    """Read a dry-run DELETE's ``dryRun``: kubectl sends it in the DeleteOptions body."""
+    """Read ``dryRun`` from a body: a DELETE's DeleteOptions, an Eviction's ``deleteOptions``."""
     body = getattr(request, "_body", b"")  # Starlette caches the body once a handler has read it
-    if request.method != "DELETE" or not body:
+    if request.method not in ("DELETE", "POST") or not body:
         return False
     try:
-        options = json.loads(body)
-    except ValueError:
+        if body.startswith(MAGIC):
+            options = decode_envelope(body)
+        else:
+            options = json.loads(body)
+    except (ValueError, ApiError):
         return False
+    if not isinstance(options, dict):
+        return False
+    if request.method == "POST":
+        options = options.get("deleteOptions") or {}
     return isinstance(options, dict) and options.get("dryRun") == ["All"]
 
 

@@ -208,7 +208,9 @@ def do_create(state: ServerState, call: Call, kind: Kind) -> Reply:
         return Reply(201, whoami(body))
     if info.subresource == "eviction" and info.name:
         pod = state.cluster.get(kind, info.namespace, info.name)
-        state.cluster.delete(kind, info.namespace, info.name, dry_run=call.dry_run)
+        options = body.get("deleteOptions") or {}  # kubectl drain --dry-run=server asks here
+        dry_run = call.dry_run or options.get("dryRun") == ["All"]
+        state.cluster.delete(kind, info.namespace, info.name, dry_run=dry_run)
         return Reply(
             201,
             {
