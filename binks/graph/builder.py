@@ -3,8 +3,9 @@
 ::
 
     START → agent ─(answer / bound)──────────────────────────▶ respond → END
-              │ ▲
-              │ └── read_tools (reads run; changes go on to propose)
+      │       │ ▲
+      │       │ └── read_tools (reads run; changes go on to propose)
+      └─(direct run: its given call)─▶ read_tools   (never back to agent: ends in respond)
               ▼
            propose → approve ─(edit)→ propose
                        ├─(reject / respond)→ verify
@@ -80,7 +81,7 @@ def build_graph(
     graph.add_node("execute", make_execute(deps))
     graph.add_node("verify", make_verify(deps))
     graph.add_node("respond", make_respond(deps))
-    graph.add_edge(START, "agent")
+    graph.add_conditional_edges(START, routing.at_start)
     graph.add_conditional_edges("agent", routing.after_agent)
     graph.add_conditional_edges("read_tools", routing.after_read_tools)
     graph.add_conditional_edges("propose", routing.after_propose)

@@ -1,4 +1,9 @@
-"""The edges: each router reads the state and names the next node."""
+"""The edges: each router reads the state and names the next node.
+
+A direct run (:mod:`binks.graph.direct`) starts at ``read_tools`` with its given call and
+never goes back to the model: wherever a model run would return to ``agent``, it ends in
+``respond``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,14 @@ from typing import Literal
 from langchain_core.messages import AIMessage
 
 from binks.graph.state import AgentState, get_calls, get_outcomes, next_step_id
+
+
+def at_start(state: AgentState) -> Literal["agent", "read_tools"]:
+    """A direct run starts with its given call; every other run with a model turn."""
+    last = state["messages"][-1] if state.get("messages") else None
+    if state.get("direct") and isinstance(last, AIMessage) and last.tool_calls:
+        return "read_tools"
+    return "agent"
 
 
 def after_agent(state: AgentState) -> Literal["read_tools", "respond"]:
@@ -23,14 +36,16 @@ def after_read_tools(state: AgentState) -> Literal["propose", "agent", "respond"
     """Mutating calls become a plan; otherwise the results go back to the model (or a stop ends it)."""
     if state.get("stop_reason"):
         return "respond"
-    return "propose" if get_calls(state) else "agent"
+    if get_calls(state):
+        return "propose"
+    return "respond" if state.get("direct") else "agent"
 
 
 def after_propose(state: AgentState) -> Literal["approve", "agent", "respond"]:
     """A plan is decided; a failed proposal goes back to the model (or ends at the bound)."""
     if state.get("plan") is not None:
         return "approve"
-    return "respond" if state.get("stop_reason") else "agent"
+    return "respond" if state.get("stop_reason") or state.get("direct") else "agent"
 
 
 def after_approve(state: AgentState) -> Literal["execute", "propose", "verify"]:
@@ -54,5 +69,5 @@ def after_execute(state: AgentState) -> Literal["execute", "approve", "verify"]:
 
 
 def after_verify(state: AgentState) -> Literal["agent", "respond"]:
-    """Back to the model with the results, unless a bound was hit."""
-    return "respond" if state.get("stop_reason") else "agent"
+    """Back to the model with the results, unless a bound was hit (or no model takes part)."""
+    return "respond" if state.get("stop_reason") or state.get("direct") else "agent"

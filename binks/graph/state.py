@@ -93,6 +93,8 @@ class AgentState(TypedDict, total=False):
     """The cluster context line of this task's system prompt (read once per task)."""
     stop_reason: str | None
     final_answer: str
+    direct: bool
+    """The task started from a given tool call (:mod:`binks.graph.direct`): the model never runs in it."""
 
 
 def get_plan(state: AgentState) -> Plan:

@@ -66,6 +66,7 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
         "context": None,
         "stop_reason": None,
         "final_answer": "",
+        "direct": False,
     }
 
 

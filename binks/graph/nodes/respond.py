@@ -4,7 +4,8 @@ The model's last text is included, but the list of changes comes from the record
 outcomes and verifications, so the answer cannot claim success for a step that failed or
 never ran. An answer about the cluster given without any tool call says that nothing was
 checked. Tool calls left unanswered by a stop are answered here, so the thread's
-history stays valid for the next task.
+history stays valid for the next task. A direct run (no model) says why its call was not
+proposed, or what the person answered instead of approving.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from binks.graph.deps import GraphDeps, Node
 from binks.graph.events import emit
 from binks.graph.guards import UNCHECKED_NOTE, about_cluster, tool_called
-from binks.graph.nodes.agent import task_key, task_messages
+from binks.graph.nodes.agent import FEEDBACK_PREFIX, task_key, task_messages
 from binks.graph.state import AgentState, get_outcomes
 
 NO_ANSWER = "(The model gave no answer.)"
@@ -42,11 +43,33 @@ def make_respond(_deps: GraphDeps) -> Node:
         if history:
             lines = "\n".join(f"- {outcome.line()}" for outcome in history)
             parts.append(f"Changes in this task (as recorded and verified by Binks):\n{lines}")
+        if state.get("direct"):
+            parts.extend(_direct_notes(current, bool(history)))
         final = "\n\n".join(parts) or NO_ANSWER
         emit("message", {"role": "assistant", "text": final, "final": True})
         return {"final_answer": final, "messages": _answer_dangling(current)}
 
     return respond
+
+
+def _direct_notes(messages: list[Any], planned: bool) -> list[str]:
+    """What a direct run adds: why no plan came (refused, a read, dry-run failed), or the person's words.
+
+    There is no model text in a direct run, so these come from the recorded tool results.
+    """
+    notes: list[str] = []
+    if not planned:
+        notes.extend(
+            f"No plan was made for the proposed call: {message.content}"
+            for message in messages
+            if isinstance(message, ToolMessage) and message.content
+        )
+    notes.extend(
+        f"The person answered instead of approving: {message.content}"
+        for message in messages
+        if isinstance(message, HumanMessage) and (message.id or "").startswith(FEEDBACK_PREFIX)
+    )
+    return notes
 
 
 def _answer_dangling(messages: list[Any]) -> list[ToolMessage]:
