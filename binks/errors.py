@@ -45,3 +45,11 @@ class ThreadNotFound(BinksError):
 
 class ThreadBusy(BinksError):
     """The thread already has a run in progress; one run per thread at a time."""
+
+
+class NeedsApproval(BinksError):
+    """A call offered as a read is a change: it has to be proposed and approved, not run."""
+
+
+class NothingToApprove(BinksError):
+    """A call offered as a change is a read: it needs no plan, run it as a read."""

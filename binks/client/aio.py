@@ -15,13 +15,22 @@ from binks.client.config import ClientConfig, load_client_config
 from binks.client.models import (
     ConnectionStatus,
     Decision,
+    EventPage,
     Health,
+    ReadResult,
     StreamEvent,
     ThreadCreated,
     ThreadDetail,
     ThreadSummary,
 )
-from binks.client.responses import StreamBroken, decode_event, parse, raise_for_status, unreachable
+from binks.client.responses import (
+    StreamBroken,
+    decode_event,
+    decode_stored,
+    parse,
+    raise_for_status,
+    unreachable,
+)
 
 StatusCallback = Callable[[ConnectionStatus], None]
 
@@ -60,9 +69,19 @@ class AsyncBinksClient:
         """Close the connection pool."""
         await self._http.aclose()
 
-    async def _send(self, method: str, path: str, body: Any = None) -> httpx.Response:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         try:
-            return await self._http.request(method, path, json=body)
+            return await self._http.request(method, path, json=body, params=params, headers=headers, **extra)
         except httpx.TransportError as exc:
             raise unreachable(self.config.url, exc) from exc
 
@@ -89,20 +108,58 @@ class AsyncBinksClient:
         rows = body.get("threads", []) if isinstance(body, dict) else body
         return [ThreadSummary.model_validate(row) for row in rows]
 
-    async def get_thread(self, thread_id: str) -> ThreadDetail:
-        """``GET /threads/{id}``: status, messages and the pending approval, if any."""
-        response = await self._send("GET", f"/threads/{thread_id}")
+    async def get_thread(self, thread_id: str, *, wait: float = 0) -> ThreadDetail:
+        """``GET /threads/{id}``: status, messages and the pending approval, if any.
+
+        With ``wait`` (seconds), a running thread is answered once its run ends or stops at
+        an approval, or when the wait is over.
+        """
+        params = {"wait": wait} if wait > 0 else None
+        timeout = wait + 30 if wait > 0 else None
+        response = await self._send("GET", f"/threads/{thread_id}", params=params, timeout=timeout)
         return parse(ThreadDetail, response, thread_id=thread_id)
+
+    async def thread_log(self, thread_id: str, *, after: int = 0, limit: int = 200) -> EventPage:
+        """``GET /threads/{id}/log``: the stored events after ``after`` (one page, no stream)."""
+        response = await self._send(
+            "GET", f"/threads/{thread_id}/log", params={"after": after, "limit": limit}
+        )
+        raise_for_status(response, thread_id=thread_id)
+        body = response.json()
+        events = [decode_stored(thread_id, row) for row in body.get("events", []) if isinstance(row, dict)]
+        return EventPage(
+            thread_id=thread_id,
+            events=events,
+            last_seq=int(body.get("last_seq") or 0),
+            next_after=body.get("next_after"),
+        )
+
+    async def read(self, tool: str, args: dict[str, Any] | None = None) -> ReadResult:
+        """``POST /reads``: one read now; a change is refused (``ServerError``, code ``needs_approval``)."""
+        return parse(ReadResult, await self._send("POST", "/reads", {"tool": tool, "args": args or {}}))
+
+    async def propose(
+        self, tool: str, args: dict[str, Any], reason: str, title: str | None = None
+    ) -> ThreadCreated:
+        """``POST /proposals``: a new thread whose plan is exactly this call, waiting for a person."""
+        body = {"tool": tool, "args": args, "reason": reason, "title": title}
+        return parse(ThreadCreated, await self._send("POST", "/proposals", body))
 
     async def send_message(self, thread_id: str, task: str) -> ThreadCreated:
         """``POST /threads/{id}/messages``: a follow-up task on an existing thread."""
         response = await self._send("POST", f"/threads/{thread_id}/messages", {"task": task})
         return parse(ThreadCreated, response, thread_id=thread_id)
 
-    async def decide(self, thread_id: str, decision: Decision) -> dict[str, Any]:
-        """``POST /threads/{id}/decision``; raises ``ApprovalConflict`` on 409 (nothing ran)."""
+    async def decide(
+        self, thread_id: str, decision: Decision, *, channel: str | None = None
+    ) -> dict[str, Any]:
+        """``POST /threads/{id}/decision``; raises ``ApprovalConflict`` on 409 (nothing ran).
+
+        ``channel`` names how the person decided (``mcp-elicitation``) for the audit log.
+        """
         body = decision.model_dump(exclude_none=True)
-        response = await self._send("POST", f"/threads/{thread_id}/decision", body)
+        headers = {"X-Binks-Channel": channel} if channel else None
+        response = await self._send("POST", f"/threads/{thread_id}/decision", body, headers=headers)
         raise_for_status(response, thread_id=thread_id, deciding=True)
         result: dict[str, Any] = response.json() if response.content else {}
         return result

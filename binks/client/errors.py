@@ -24,9 +24,13 @@ class AuthenticationFailed(BinksError):
 class ServerError(BinksError):
     """The server answered with an error the client cannot act on (HTTP 4xx/5xx)."""
 
-    def __init__(self, message: str, status_code: int) -> None:
+    def __init__(self, message: str, status_code: int, code: str | None = None, detail: str = "") -> None:
         super().__init__(message)
         self.status_code = status_code
+        #: The server's error code (``refused``, ``needs_approval``, ``invalid_request``, ...).
+        self.code = code
+        #: The server's own explanation, without the client's framing.
+        self.detail = detail
 
 
 class ApprovalNeeded(BinksError):

@@ -166,6 +166,8 @@ class ThreadDetail(ThreadSummary):
         None, validation_alias=AliasChoices("pending", "pending_approval", "approval")
     )
     last_seq: int | None = Field(None, validation_alias=AliasChoices("last_event_seq", "last_seq"))
+    error: str | None = None
+    result: str | None = Field(None, description="the final answer, once the thread completed")
 
 
 class ThreadCreated(_Open):
@@ -210,6 +212,24 @@ class StreamEvent(BaseModel):
     def terminal(self) -> bool:
         """True for the events that end a run."""
         return self.event in TERMINAL_EVENTS
+
+
+class EventPage(BaseModel):
+    """``GET /threads/{id}/log``: stored events after a sequence number, oldest first."""
+
+    thread_id: str
+    events: list[StreamEvent] = Field(default_factory=list)
+    last_seq: int = 0
+    next_after: int | None = None
+
+
+class ReadResult(_Open):
+    """``POST /reads``: a read's output, already redacted and capped by the server."""
+
+    ok: bool
+    output: str = ""
+    truncated_bytes: int = 0
+    data: dict[str, Any] | None = None
 
 
 class ConnectionStatus(BaseModel):

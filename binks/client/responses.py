@@ -63,9 +63,20 @@ def raise_for_status(
         raise NothingToCancel(f"nothing to cancel: {detail}")
     if status == 409:
         raise ThreadBusy(f"{detail}; wait for the current run to finish or 'binks watch {thread_id}'")
+    code = error_code(response)
     if status >= 500:
-        raise ServerError(f"the server failed ({status}): {detail}; check its log", status)
-    raise ServerError(f"the server refused the request ({status}): {detail}", status)
+        raise ServerError(f"the server failed ({status}): {detail}; check its log", status, code, detail)
+    raise ServerError(f"the server refused the request ({status}): {detail}", status, code, detail)
+
+
+def error_code(response: httpx.Response) -> str | None:
+    """The ``error`` field of the server's error body (``refused``, ``conflict``, ...), if any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("error") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def parse(model: type[Model], response: httpx.Response, **context: Any) -> Model:
@@ -115,3 +126,14 @@ def decode_event(thread_id: str, event: str, data: str, event_id: str) -> Stream
     except ValueError:
         return None
     return StreamEvent(seq=seq, thread_id=thread_id, event=event, data=payload)
+
+
+def decode_stored(thread_id: str, row: dict[str, Any]) -> StreamEvent:
+    """One event of ``GET /threads/{id}/log`` as a :class:`StreamEvent` (same fields as the stream)."""
+    data = row.get("data")
+    return StreamEvent(
+        seq=int(row.get("seq") or 0),
+        thread_id=thread_id,
+        event=str(row.get("event") or ""),
+        data=data if isinstance(data, dict) else {"value": data},
+    )

@@ -39,7 +39,7 @@ from binks.server.instrument import TimedToolbox
 from binks.server.leases import keep_leases, leave
 from binks.server.limits import BodyLimit
 from binks.server.metrics import Metrics
-from binks.server.routes import decisions, events, health, invoke, threads
+from binks.server.routes import decisions, event_log, events, health, invoke, proposals, reads, threads
 from binks.server.routes import metrics as metrics_route
 from binks.server.runs import CONTROL_CHANNEL, RunManager
 from binks.server.schemas import MAX_BODY_BYTES
@@ -141,7 +141,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, invoke, threads, decisions, events, metrics_route):
+    for module in (health, invoke, threads, decisions, events, event_log, reads, proposals, metrics_route):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     if settings.cors_origins:

@@ -7,13 +7,14 @@ benchmarks) never share state.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from binks.server.runs import RunManager
 from binks.server.services import Services
+from binks.tools.models import Classification
 
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <key>")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: <key>")
@@ -68,3 +69,14 @@ async def require_key(key: Annotated[str | None, Depends(optional_key)]) -> str:
 OptionalKeyDep = Annotated[str | None, Depends(optional_key)]
 KeyIdDep = Annotated[str, Depends(require_key)]
 ThreadIdPath = Annotated[str, Path(min_length=1, max_length=128, description="the thread id")]
+
+
+def assess(services: Services, tool: str, args: dict[str, Any]) -> Classification:
+    """The tool layer's verdict on a call (``CommandRefused`` passes on as 422 ``refused``).
+
+    Arguments the tool rejects are the caller's mistake: 422 with the tool's message.
+    """
+    try:
+        return services.toolbox.assess(tool, args)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc

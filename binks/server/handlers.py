@@ -19,8 +19,11 @@ from binks.errors import (
     ApprovalConflict,
     BinksError,
     ClusterError,
+    CommandRefused,
     ConfigError,
     ModelError,
+    NeedsApproval,
+    NothingToApprove,
     ThreadBusy,
     ThreadNotFound,
 )
@@ -36,6 +39,9 @@ _BY_TYPE: list[tuple[type[BinksError], int, str]] = [
     (ModelError, status.HTTP_503_SERVICE_UNAVAILABLE, "model_unavailable"),
     (ClusterError, status.HTTP_503_SERVICE_UNAVAILABLE, "cluster_unavailable"),
     (ConfigError, status.HTTP_500_INTERNAL_SERVER_ERROR, "config"),
+    (CommandRefused, status.HTTP_422_UNPROCESSABLE_CONTENT, "refused"),
+    (NeedsApproval, status.HTTP_422_UNPROCESSABLE_CONTENT, "needs_approval"),
+    (NothingToApprove, status.HTTP_422_UNPROCESSABLE_CONTENT, "not_a_change"),
 ]
 
 _HTTP_CODES = {
@@ -47,6 +53,7 @@ _HTTP_CODES = {
     409: "conflict",
     413: "too_large",
     415: "unsupported_media_type",
+    422: "invalid_request",
 }
 
 

@@ -50,6 +50,7 @@ from binks.checkpoints.threads import IDLE, RESUMABLE, ThreadIndex, ThreadRecord
 from binks.errors import ApprovalConflict, BinksError, ThreadBusy
 from binks.graph.approval import PendingApproval, check_decision, pending_approval, resume_command
 from binks.graph.decision import Decision
+from binks.graph.direct import DirectCall, direct_input
 from binks.logs import log_context
 from binks.server import claims
 from binks.server.metrics import Metrics
@@ -189,12 +190,17 @@ class RunManager:
                 future.cancel()
 
     # --- starting runs ---------------------------------------------------------------
-    async def start(self, task: str, title: str | None = None) -> Run:
-        """A new thread with a first run on ``task``."""
+    async def start(self, task: str, title: str | None = None, *, call: DirectCall | None = None) -> Run:
+        """A new thread with a first run on ``task``.
+
+        With ``call``, the run proposes that tool call instead of asking the model
+        (:mod:`binks.graph.direct`): same classification, dry-run, approval and audit.
+        """
         self._check_accepting()
         run = Run(run_id=uuid.uuid4().hex, thread_id=uuid.uuid4().hex, kind="start")
         work = claims.new_thread(run, title or _title(task), {"task": task}, self._owner)
-        return await self._begin(run, _task_input(task), await self.database.write(work))
+        graph_input = direct_input(task, call.name, call.args) if call else _task_input(task)
+        return await self._begin(run, graph_input, await self.database.write(work))
 
     async def message(self, thread_id: str, task: str) -> Run:
         """A follow-up task on an existing thread."""

@@ -18,6 +18,10 @@ from binks.checkpoints.threads import ThreadStatus
 MAX_TASK_CHARS = 8000
 #: Largest request body the server reads, in bytes (enforced before parsing).
 MAX_BODY_BYTES = 256 * 1024
+#: A decision's channel label: short enough that ``channel:keyid`` fits the audit's 32 characters.
+CHANNEL_PATTERN = r"^[a-z][a-z0-9-]{0,18}$"
+#: Longest a request may wait for a run to settle (``GET /threads/{id}?wait=``), in seconds.
+MAX_WAIT_S = 60.0
 #: Largest offset or sequence number a query takes (SQLite's INTEGER range; beyond it, 500s).
 MAX_COUNTER = 2**63 - 1
 
@@ -120,6 +124,7 @@ class ThreadDetail(ThreadSummary):
     messages: list[MessageOut]
     pending_approval: PendingApprovalOut | None = None
     last_event_seq: int = Field(description="sequence number of the thread's latest event")
+    result: str | None = Field(None, description="the final answer, once the thread completed")
 
 
 class CancelResult(BaseModel):
@@ -143,3 +148,49 @@ class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
     checks: dict[str, CheckOut] | None = None
+
+
+ReadTool = Literal["run_kubectl", "get_cluster_status", "check_agent_status"]
+ChangeTool = Literal["run_kubectl", "spawn_worker_agent"]
+
+
+class ReadRequest(_Body):
+    """A read, run at once with the tools' refusals, redaction and output cap (no thread)."""
+
+    tool: ReadTool = Field(examples=["run_kubectl"])
+    args: dict[str, Any] = Field(default_factory=dict, examples=[{"command": "get pods -n shop"}])
+
+
+class ReadOut(BaseModel):
+    """What a read returned, redacted and capped like every tool result."""
+
+    ok: bool = Field(description="false when kubectl or the API answered with an error (in output)")
+    output: str
+    truncated_bytes: int = Field(0, description="bytes cut from the output at the cap")
+    data: dict[str, Any] | None = Field(None, description="structured form, when the tool has one")
+
+
+class ProposalRequest(_Body):
+    """A change someone else chose, to become a plan on a new thread (the model is not asked)."""
+
+    tool: ChangeTool = Field(examples=["run_kubectl"])
+    args: dict[str, Any] = Field(examples=[{"command": "scale deployment web -n shop --replicas=3"}])
+    reason: str = Field(min_length=1, max_length=2000, description="why, in words: the thread's task")
+    title: str | None = Field(None, max_length=200)
+
+
+class EventOut(BaseModel):
+    """One stored event of a thread (the same ``seq``, ``event`` and ``data`` as the SSE stream)."""
+
+    seq: int
+    event: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class EventPage(BaseModel):
+    """Events after a sequence number, oldest first."""
+
+    events: list[EventOut]
+    last_seq: int = Field(description="the thread's latest sequence number")
+    next_after: int | None = Field(None, description="pass as ?after= for the next page; null at the end")

@@ -35,6 +35,9 @@ def test_openapi_lists_every_route_of_the_contract() -> None:
             ("POST", "/threads/some-thread/cancel"),
             ("POST", "/threads/some-thread/decision"),
             ("GET", "/threads/some-thread/events"),
+            ("GET", "/threads/some-thread/log"),
+            ("POST", "/reads"),
+            ("POST", "/proposals"),
         ]
     )
 

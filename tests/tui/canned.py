@@ -60,10 +60,12 @@ class CannedClient(AsyncBinksClient):
     async def list_threads(self) -> list[ThreadSummary]:
         return THREADS
 
-    async def get_thread(self, thread_id: str) -> ThreadDetail:
+    async def get_thread(self, thread_id: str, *, wait: float = 0) -> ThreadDetail:
         return ThreadDetail(thread_id=thread_id, status="awaiting_approval", pending=PENDING, last_seq=6)
 
-    async def decide(self, thread_id: str, decision: Decision) -> dict[str, Any]:
+    async def decide(
+        self, thread_id: str, decision: Decision, *, channel: str | None = None
+    ) -> dict[str, Any]:
         self.decisions.append(decision)
         return {"accepted": True}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
@@ -12,6 +14,7 @@ from binks.server.deps import KeyIdDep, RunsDep, ServicesDep, ThreadIdPath, requ
 from binks.server.run_task import Run, pending_out, thread_config
 from binks.server.schemas import (
     MAX_COUNTER,
+    MAX_WAIT_S,
     CancelResult,
     ErrorBody,
     MessageOut,
@@ -82,8 +85,24 @@ async def list_threads(
 
 
 @router.get("/{thread_id}")
-async def get_thread(thread_id: ThreadIdPath, services: ServicesDep) -> ThreadDetail:
-    """A thread's status, conversation and pending approval (plan, hash, interrupt id)."""
+async def get_thread(
+    thread_id: ThreadIdPath,
+    services: ServicesDep,
+    wait: Annotated[
+        float,
+        Query(ge=0, le=MAX_WAIT_S, description="seconds to wait for a run in progress to end or stop"),
+    ] = 0,
+) -> ThreadDetail:
+    """A thread's status, conversation and pending approval (plan, hash, interrupt id).
+
+    With ``wait``, a thread with a run in progress is answered when the run ends or stops
+    at an approval, or after ``wait`` seconds, whichever comes first (a long poll).
+    """
+    await services.threads.get(thread_id)
+    running = services.runs.active(thread_id)
+    if running is not None and wait > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(running.done.wait()), wait)
     record = await services.threads.get(thread_id)
     state = await services.graph.aget_state(thread_config(thread_id))
     messages = state.values.get("messages", []) if isinstance(state.values, dict) else []
@@ -94,7 +113,13 @@ async def get_thread(thread_id: ThreadIdPath, services: ServicesDep) -> ThreadDe
         messages=[_message(message) for message in messages if isinstance(message, BaseMessage)],
         pending_approval=PendingApprovalOut.model_validate(pending_out(pending)) if pending else None,
         last_event_seq=await services.events.last_seq(thread_id),
+        result=_final_answer(state.values) if record.status == "completed" else None,
     )
+
+
+def _final_answer(values: Any) -> str | None:
+    answer = values.get("final_answer") if isinstance(values, dict) else None
+    return answer if isinstance(answer, str) and answer else None
 
 
 @router.post("/{thread_id}/messages", status_code=status.HTTP_202_ACCEPTED)
