@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "resume",
     "cancel",
     "tui",
+    "mcp",
     "health",
     "login",
     "key",

@@ -191,6 +191,14 @@ class Settings(BaseSettings):
         validation_alias=_aliases("CORS_ORIGINS"),
         description="Origins allowed by CORS; empty means CORS is off.",
     )
+    mcp_wait_s: float = Field(
+        20.0,
+        gt=0,
+        le=50,
+        validation_alias=_aliases("MCP_WAIT_S"),
+        description="Longest an MCP tool call waits for a run before answering 'running' "
+        "(MCP clients give up on a call after about a minute).",
+    )
     state_dir: Path = Field(
         default_factory=default_state_dir,
         validation_alias=_aliases("STATE_DIR"),

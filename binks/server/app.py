@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.routing import Route
 
 from binks import __version__
 from binks.checkpoints.audit import AuditLog
@@ -38,6 +39,8 @@ from binks.server.housekeeping import retention_task
 from binks.server.instrument import TimedToolbox
 from binks.server.leases import keep_leases, leave
 from binks.server.limits import BodyLimit
+from binks.server.mcp_http import PATH as MCP_PATH
+from binks.server.mcp_http import McpEndpoint
 from binks.server.metrics import Metrics
 from binks.server.routes import decisions, event_log, events, health, invoke, proposals, reads, threads
 from binks.server.routes import metrics as metrics_route
@@ -129,6 +132,7 @@ def create_app(
                 if retention is not None:
                     stack.callback(retention.cancel)
                 stack.push_async_callback(runs.drain)
+                await stack.enter_async_context(mcp.running())
                 yield
         finally:
             await database.close()
@@ -143,6 +147,8 @@ def create_app(
     install_error_handlers(app)
     for module in (health, invoke, threads, decisions, events, event_log, reads, proposals, metrics_route):
         app.include_router(module.router)
+    mcp = McpEndpoint(app, settings)
+    app.router.routes.append(Route(MCP_PATH, endpoint=mcp, methods=["GET", "POST", "DELETE"]))
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     if settings.cors_origins:
         app.add_middleware(
