@@ -1,0 +1,148 @@
+"""One kubectl read through MCP, against the same read through ``POST /invoke`` and bare kubectl.
+
+Run: ``.venv/bin/python -m bench.mcp_read``. A real ``binks serve`` app (real tools, scripted
+model) runs on a loopback uvicorn in front of the in-memory test API server, and the same
+read, ``get deployment web -n default``, is timed in one run as:
+
+* a bare ``kubectl`` subprocess (the baseline: what the read costs at all);
+* ``POST /reads``, the route the MCP tool calls (what Binks' tool layer and HTTP add);
+* MCP ``kubectl_read`` over streamable HTTP to ``/mcp`` (one session, the SDK's client);
+* MCP ``kubectl_read`` over stdio to a ``binks mcp`` subprocess, which goes on over HTTP;
+* ``POST /invoke`` with a task whose (scripted) model turn asks for that read and then
+  answers: the same read through a whole agent run (checkpoints, events, two model turns).
+
+Medians of a few dozen calls each, ratios against kubectl and against ``/invoke``. The
+machine's load average is printed beside the figures: on a shared 2-core box they move
+with it, the ratios much less.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from pydantic import SecretStr
+
+from binks.logs import configure_logging
+from binks.server.app import create_app
+from binks.settings import Settings
+from binks.tools.kubectl import Kubectl
+from binks.tools.toolbox import KubeToolbox
+from tests.fakes.chat_model import ScriptedChatModel
+from tests.fakes.kube_api import openapi
+from tests.fakes.kube_api.fixture import KubeApi, write_kubeconfig
+from tests.fakes.kube_api.objects import deployment
+from tests.fakes.kube_api.server import ServerThread
+from tests.fakes.kube_api.state import ServerState
+from tests.server.live import LiveServer
+
+KEY = "bench-key-0123456789abcdef"
+RUNS = 30
+COMMAND = "get deployment web -n default"
+
+
+def _script(turns: int) -> list[dict[str, Any]]:
+    """Two model turns per /invoke: the read, then the answer."""
+    call = {"tool_calls": [{"name": "run_kubectl", "args": {"command": f"kubectl {COMMAND}"}}]}
+    return [step for _ in range(turns) for step in (call, {"content": "web runs 1 replica."})]
+
+
+async def _median(action: Callable[[], Awaitable[object]], runs: int = RUNS) -> float:
+    await action()  # warm up: connections, kubectl's discovery cache
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        await action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+async def _measure(url: str, settings: Settings) -> dict[str, float]:
+    kubectl = Kubectl(settings)
+
+    async def bare() -> None:
+        assert (await kubectl.run(COMMAND.split())).ok
+
+    figures = {"kubectl subprocess": await _median(bare)}
+    headers = {"Authorization": f"Bearer {KEY}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as api:
+
+        async def reads() -> None:
+            answer = await api.post("/reads", json={"tool": "run_kubectl", "args": {"command": COMMAND}})
+            assert answer.status_code == 200 and answer.json()["ok"], answer.text
+
+        async def invoke() -> None:
+            answer = await api.post("/invoke", json={"task": "how many replicas does web run?"})
+            assert answer.json()["status"] == "completed", answer.text
+
+        figures["POST /reads"] = await _median(reads)
+        figures["POST /invoke (agent run)"] = await _median(invoke)
+
+    async def kubectl_read(client: Client) -> None:
+        result = await client.call_tool("kubectl_read", {"command": COMMAND})
+        assert not result.is_error, result.content
+
+    http = create_mcp_http_client(headers=headers)
+    async with http, Client(streamable_http_client(f"{url}/mcp", http_client=http)) as client:
+        figures["MCP kubectl_read, HTTP /mcp"] = await _median(lambda: kubectl_read(client))
+    env = {**os.environ, "BINKS_URL": url, "BINKS_API_KEY": KEY}
+    stdio = StdioServerParameters(command=sys.executable, args=["-m", "binks.cli", "mcp"], env=env)
+    async with Client(stdio) as client:
+        figures["MCP kubectl_read, stdio"] = await _median(lambda: kubectl_read(client))
+    return figures
+
+
+def _report(figures: dict[str, float]) -> None:
+    base = figures["kubectl subprocess"]
+    agent = figures["POST /invoke (agent run)"]
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"`kubectl {COMMAND}`, median of {RUNS} each; load average {load} (1, 5, 15 min)")
+    print(f"  {'':30} {'ms':>8} {'x kubectl':>10} {'x /invoke':>10}")
+    for label, seconds in figures.items():
+        print(f"  {label:30} {seconds * 1000:8.1f} {seconds / base:10.2f} {seconds / agent:10.2f}")
+
+
+async def _main() -> None:
+    openapi.documents()
+    cluster = ServerThread(ServerState())
+    cluster.start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            kubeconfig = write_kubeconfig(Path(folder) / "kubeconfig", cluster.url, cluster.state.token)
+            api = KubeApi(cluster, kubeconfig)
+            api.reset()
+            api.apply(deployment("web", replicas=1))
+            settings = Settings(
+                _env_file=None,
+                api_key=SecretStr(KEY),
+                state_dir=Path(folder) / "state",
+                kubeconfig_path=kubeconfig,
+            )
+            model = ScriptedChatModel.from_script(_script(RUNS + 1))
+            app = create_app(settings, model=model, toolbox=KubeToolbox(settings))
+            with LiveServer(app) as live:
+                _report(await _measure(live.url, settings))
+    finally:
+        cluster.stop()
+
+
+def main() -> None:
+    """Start the cluster and the server, time the read every way, print the figures and ratios."""
+    configure_logging("text", "WARNING")
+    asyncio.run(_main())
+
+
+if __name__ == "__main__":
+    main()
