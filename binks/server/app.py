@@ -141,7 +141,8 @@ def create_app(
         title="Binks",
         version=__version__,
         description="A local-LLM brain for a Kubernetes cluster: every change waits for a person's yes. "
-        "Send the API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.",
+        "Send the API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'. "
+        "MCP clients connect to /mcp (streamable HTTP) with the same key.",
         lifespan=lifespan,
     )
     install_error_handlers(app)
