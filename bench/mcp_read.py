@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +32,15 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from pydantic import SecretStr
 
+from bench.timing import median_s
 from binks.logs import configure_logging
 from binks.server.app import create_app
 from binks.settings import Settings
 from binks.tools.kubectl import Kubectl
 from binks.tools.toolbox import KubeToolbox
 from tests.fakes.chat_model import ScriptedChatModel
-from tests.fakes.kube_api import openapi
-from tests.fakes.kube_api.fixture import KubeApi, write_kubeconfig
+from tests.fakes.kube_api.fixture import standalone
 from tests.fakes.kube_api.objects import deployment
-from tests.fakes.kube_api.server import ServerThread
-from tests.fakes.kube_api.state import ServerState
 from tests.server.live import LiveServer
 
 KEY = "bench-key-0123456789abcdef"
@@ -59,23 +54,13 @@ def _script(turns: int) -> list[dict[str, Any]]:
     return [step for _ in range(turns) for step in (call, {"content": "web runs 1 replica."})]
 
 
-async def _median(action: Callable[[], Awaitable[object]], runs: int = RUNS) -> float:
-    await action()  # warm up: connections, kubectl's discovery cache
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        await action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 async def _measure(url: str, settings: Settings) -> dict[str, float]:
     kubectl = Kubectl(settings)
 
     async def bare() -> None:
         assert (await kubectl.run(COMMAND.split())).ok
 
-    figures = {"kubectl subprocess": await _median(bare)}
+    figures = {"kubectl subprocess": await median_s(bare, RUNS)}
     headers = {"Authorization": f"Bearer {KEY}"}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as api:
 
@@ -87,8 +72,8 @@ async def _measure(url: str, settings: Settings) -> dict[str, float]:
             answer = await api.post("/invoke", json={"task": "how many replicas does web run?"})
             assert answer.json()["status"] == "completed", answer.text
 
-        figures["POST /reads"] = await _median(reads)
-        figures["POST /invoke (agent run)"] = await _median(invoke)
+        figures["POST /reads"] = await median_s(reads, RUNS)
+        figures["POST /invoke (agent run)"] = await median_s(invoke, RUNS)
 
     async def kubectl_read(client: Client) -> None:
         result = await client.call_tool("kubectl_read", {"command": COMMAND})
@@ -96,11 +81,11 @@ async def _measure(url: str, settings: Settings) -> dict[str, float]:
 
     http = create_mcp_http_client(headers=headers)
     async with http, Client(streamable_http_client(f"{url}/mcp", http_client=http)) as client:
-        figures["MCP kubectl_read, HTTP /mcp"] = await _median(lambda: kubectl_read(client))
+        figures["MCP kubectl_read, HTTP /mcp"] = await median_s(lambda: kubectl_read(client), RUNS)
     env = {**os.environ, "BINKS_URL": url, "BINKS_API_KEY": KEY}
     stdio = StdioServerParameters(command=sys.executable, args=["-m", "binks.cli", "mcp"], env=env)
     async with Client(stdio) as client:
-        figures["MCP kubectl_read, stdio"] = await _median(lambda: kubectl_read(client))
+        figures["MCP kubectl_read, stdio"] = await median_s(lambda: kubectl_read(client), RUNS)
     return figures
 
 
@@ -115,27 +100,18 @@ def _report(figures: dict[str, float]) -> None:
 
 
 async def _main() -> None:
-    openapi.documents()
-    cluster = ServerThread(ServerState())
-    cluster.start()
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            kubeconfig = write_kubeconfig(Path(folder) / "kubeconfig", cluster.url, cluster.state.token)
-            api = KubeApi(cluster, kubeconfig)
-            api.reset()
-            api.apply(deployment("web", replicas=1))
-            settings = Settings(
-                _env_file=None,
-                api_key=SecretStr(KEY),
-                state_dir=Path(folder) / "state",
-                kubeconfig_path=kubeconfig,
-            )
-            model = ScriptedChatModel.from_script(_script(RUNS + 1))
-            app = create_app(settings, model=model, toolbox=KubeToolbox(settings))
-            with LiveServer(app) as live:
-                _report(await _measure(live.url, settings))
-    finally:
-        cluster.stop()
+    with tempfile.TemporaryDirectory() as folder, standalone(Path(folder)) as api:
+        api.apply(deployment("web", replicas=1))
+        settings = Settings(
+            _env_file=None,
+            api_key=SecretStr(KEY),
+            state_dir=Path(folder) / "state",
+            kubeconfig_path=api.kubeconfig,
+        )
+        model = ScriptedChatModel.from_script(_script(RUNS + 1))
+        app = create_app(settings, model=model, toolbox=KubeToolbox(settings))
+        with LiveServer(app) as live:
+            _report(await _measure(live.url, settings))
 
 
 def main() -> None:

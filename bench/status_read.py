@@ -17,20 +17,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bench.timing import median_s
 from binks.settings import Settings, load_settings
 from binks.tools.client import KubeClient
 from binks.tools.cluster import get_cluster_status
 from binks.tools.kubectl import Kubectl
-from tests.fakes.kube_api import openapi
-from tests.fakes.kube_api.fixture import KubeApi, write_kubeconfig
-from tests.fakes.kube_api.server import ServerThread
-from tests.fakes.kube_api.state import ServerState
+from tests.fakes.kube_api.fixture import KubeApi, standalone
 
 PODS = 200
 RUNS = 15
@@ -58,16 +53,6 @@ def _seed(api: KubeApi) -> None:
         )
 
 
-async def _median(action: Callable[[], Awaitable[object]]) -> float:
-    await action()  # warm up: connection pool, kubectl's discovery cache
-    samples = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        await action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 async def _kubectl_reads(kubectl: Kubectl, reads: tuple[list[str], ...]) -> None:
     for argv in reads:
         result = await kubectl.run(argv)
@@ -80,14 +65,14 @@ async def _compare(settings: Settings, label: str) -> None:
     core = kube.core()
     status = await get_cluster_status(kube)
     pods = sum(sum(phases.values()) for phases in status.pods.values())
-    client_s = await _median(lambda: get_cluster_status(kube))
-    kubectl_s = await _median(lambda: _kubectl_reads(kubectl, STATUS_READS))
+    client_s = await median_s(lambda: get_cluster_status(kube), RUNS)
+    kubectl_s = await median_s(lambda: _kubectl_reads(kubectl, STATUS_READS), RUNS)
     print(f"{label}: {pods} pods, {len(status.nodes)} nodes")
     print(f"  get_cluster_status       {client_s * 1000:8.1f} ms  (client, median of {RUNS})")
     print(f"  kubectl x3 (same reads)  {kubectl_s * 1000:8.1f} ms  (baseline)")
     print(f"  ratio                    {kubectl_s / client_s:8.1f}x  goal >= 20x")
-    small_client = await _median(lambda: kube.raw("list nodes", core.list_node))
-    small_kubectl = await _median(lambda: _kubectl_reads(kubectl, (["get", "nodes"],)))
+    small_client = await median_s(lambda: kube.raw("list nodes", core.list_node), RUNS)
+    small_kubectl = await median_s(lambda: _kubectl_reads(kubectl, (["get", "nodes"],)), RUNS)
     small = f"{small_client * 1000:8.1f} ms client, {small_kubectl * 1000:.1f} ms kubectl"
     print(f"  one small read (nodes)   {small}")
     print(f"  ratio per call           {small_kubectl / small_client:8.1f}x")
@@ -95,18 +80,9 @@ async def _compare(settings: Settings, label: str) -> None:
 
 
 async def _main() -> None:
-    openapi.documents()
-    server = ServerThread(ServerState())
-    server.start()
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            kubeconfig = write_kubeconfig(Path(folder) / "kubeconfig", server.url, server.state.token)
-            api = KubeApi(server, kubeconfig)
-            api.reset()
-            _seed(api)
-            await _compare(load_settings(env_file=None, kubeconfig_path=kubeconfig), "test API server")
-    finally:
-        server.stop()
+    with tempfile.TemporaryDirectory() as folder, standalone(Path(folder)) as api:
+        _seed(api)
+        await _compare(load_settings(env_file=None, kubeconfig_path=api.kubeconfig), "test API server")
     real = os.environ.get("BINKS_TEST_KUBECONFIG")
     if real:
         await _compare(load_settings(env_file=None, kubeconfig_path=Path(real)), "BINKS_TEST_KUBECONFIG")

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from binks.client import Decision, ThreadDetail
 from binks.mcp.backend import ClientFactory
 from binks.mcp.errors import reported
+from binks.mcp.tools import settled_view
 from binks.mcp.views import ThreadView, how_to_approve, plan_view, thread_view
 
 CHANNEL = "mcp-elicitation"
@@ -176,5 +177,4 @@ def register_approval(server: MCPServer, clients: ClientFactory, max_wait_s: flo
                     reason=data.reason,
                 )
                 await client.decide(thread_id, decision, channel=CHANNEL)
-                detail = await client.get_thread(thread_id, wait=max_wait_s)
-        return thread_view(detail, max_wait_s)
+                return await settled_view(client, thread_id, max_wait_s)

@@ -96,8 +96,7 @@ def register_tools(server: MCPServer, clients: ClientFactory, max_wait_s: float)
                     started = await client.send_message(thread_id, task)
                 else:
                     started = await client.start_thread(task)
-                detail = await client.get_thread(started.thread_id, wait=max_wait_s)
-        return thread_view(detail, max_wait_s)
+                return await settled_view(client, started.thread_id, max_wait_s)
 
     @server.tool(title="Propose a change", annotations=STARTS_THREAD)
     async def propose_change(
@@ -129,8 +128,7 @@ def register_tools(server: MCPServer, clients: ClientFactory, max_wait_s: float)
         async with clients() as client:
             with reported():
                 started = await client.propose(tool, args, reason, title=f"MCP: {reason}"[:200])
-                detail = await client.get_thread(started.thread_id, wait=max_wait_s)
-        return thread_view(detail, max_wait_s)
+                return await settled_view(client, started.thread_id, max_wait_s)
 
     @server.tool(title="Thread status", annotations=READ_ONLY)
     async def thread_status(
@@ -153,6 +151,11 @@ def register_tools(server: MCPServer, clients: ClientFactory, max_wait_s: float)
                 detail = await client.get_thread(thread_id, wait=min(wait_s, max_wait_s))
                 status = ThreadStatus(**thread_view(detail, max_wait_s).model_dump())
                 return await _with_events(client, status, after_seq)
+
+
+async def settled_view(client: AsyncBinksClient, thread_id: str, max_wait_s: float) -> ThreadView:
+    """The thread once its run settled, or as it is after ``max_wait_s``."""
+    return thread_view(await client.get_thread(thread_id, wait=max_wait_s), max_wait_s)
 
 
 async def _read(client: AsyncBinksClient, tool: str, args: dict[str, Any]) -> str:

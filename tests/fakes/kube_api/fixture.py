@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
+from tests.fakes.kube_api import openapi
 from tests.fakes.kube_api.kinds import KINDS, Kind
 from tests.fakes.kube_api.requestlog import Fault, Hold, RequestRecord
 from tests.fakes.kube_api.server import ServerThread
@@ -146,3 +149,17 @@ class KubeApi:
     def reset(self) -> None:
         """Back to the default seed, no test controls, empty request log."""
         self.state.reset()
+
+
+@contextmanager
+def standalone(folder: Path) -> Iterator[KubeApi]:
+    """A fake API server of its own, in its default state, outside pytest (the benchmarks)."""
+    openapi.documents()
+    server = ServerThread(ServerState())
+    server.start()
+    try:
+        api = KubeApi(server, write_kubeconfig(folder / "kubeconfig", server.url, server.state.token))
+        api.reset()
+        yield api
+    finally:
+        server.stop()
