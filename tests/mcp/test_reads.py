@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from binks.errors import CommandRefused
-from binks.tools.classify import classify_argv, split_command
+from binks.tools.toolbox import KubeToolbox
 from tests.mcp.conftest import SCALE, Binks, BinksFactory, Transport, mcp_session, text_of
 
 
@@ -115,21 +115,29 @@ FLAGS = st.lists(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(verb=VERBS, resource=RESOURCES, flags=FLAGS)
-async def test_kubectl_read_runs_exactly_what_the_classifier_calls_a_read(
+async def test_kubectl_read_answers_exactly_as_the_tools_read_would(
     binks: Binks, verb: str, resource: str, flags: list[str]
 ) -> None:
+    """Same classification, same refusals, same outcome as the agent's run_kubectl read."""
     command = " ".join([verb, resource, *flags])
+    args = {"command": command}
+    tools = KubeToolbox(binks.settings)
     try:
-        expected = "change" if classify_argv(split_command(command)).mutating else "read"
-    except (CommandRefused, ValueError):
-        expected = "refused"
+        expected = "change" if tools.assess("run_kubectl", args).mutating else "read"
+        if expected == "read":
+            direct = await tools.read("run_kubectl", args)
+    except (CommandRefused, ValueError) as exc:
+        expected, reason = "refused", str(exc)
+    finally:
+        tools.close()
     async with mcp_session(binks, "http") as client:
-        result = await client.call_tool("kubectl_read", {"command": command})
+        result = await client.call_tool("kubectl_read", args)
     text = text_of(result, binks)
     if expected == "refused":
-        assert result.is_error and ("Refused by Binks" in text or "Bad arguments" in text), (command, text)
+        assert result.is_error and reason in text, (command, text)
     elif expected == "change":
         assert result.is_error and "Not a read (nothing ran)" in text, (command, text)
     else:
+        assert result.is_error == (not direct.ok), (command, text)
         assert "Not a read" not in text and "Refused by Binks" not in text, (command, text)
     assert binks.kube.mutations() == [], command
