@@ -171,21 +171,22 @@ async def _read(client: AsyncBinksClient, tool: str, args: dict[str, Any]) -> st
 
 
 async def _with_events(client: AsyncBinksClient, status: ThreadStatus, after: int) -> ThreadStatus:
-    """``status`` with the thread's events after ``after`` (token events skipped, at most a page)."""
+    """``status`` with the thread's events after ``after``: token events skipped, at most ``EVENT_LIMIT``."""
     position = after
-    while len(status.events) < EVENT_LIMIT:
+    while True:
         page = await client.thread_log(status.thread_id, after=position)
         for event in page.events:
+            if event.event == "model_token":
+                position = event.seq
+                continue
             if len(status.events) >= EVENT_LIMIT:
                 status.more_events = True
                 break
             position = event.seq
-            if event.event == "model_token":
-                continue
             status.events.append(event_view(event))
             if event.event == "verified":
                 status.verified.append(verified_line(event.data))
-        if page.next_after is None or status.more_events:
+        if status.more_events or page.next_after is None:
             break
     status.last_seq = position if status.more_events else max(position, status.last_seq)
     return status

@@ -91,9 +91,15 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Comple
     )
 
 
+@pytest.fixture(scope="module")
+def opencode_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One HOME for both forms: opencode's first start there sets up its database (seconds)."""
+    return tmp_path_factory.mktemp("opencode-home")
+
+
 @pytest.mark.parametrize("form", ["local", "remote"])
 def test_opencode_set_up_by_binks_sees_its_tools_and_a_run_ends_with_a_pending_plan(
-    binks_mcp: BinksFactory, tmp_path: Path, form: str
+    binks_mcp: BinksFactory, tmp_path: Path, opencode_home: Path, form: str
 ) -> None:
     assert OPENCODE.exists(), f"opencode is not installed in {OPENCODE.parents[2]}: run scripts/install dev"
     binks = binks_mcp()
@@ -106,7 +112,7 @@ def test_opencode_set_up_by_binks_sees_its_tools_and_a_run_ends_with_a_pending_p
     )
     work = tmp_path / "project"
     work.mkdir()
-    env = opencode_env(tmp_path / "home", binks)
+    env = opencode_env(opencode_home, binks)
     with serve(create_chat_app(chat)) as chat_url:
         config = work / "opencode.json"
         config.write_text(json.dumps(provider_config(chat_url)))
