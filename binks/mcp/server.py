@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from mcp.server.mcpserver import MCPServer
 
 from binks import __version__
@@ -22,8 +26,26 @@ INSTRUCTIONS = (
 
 def build_server(clients: ClientFactory, max_wait_s: float) -> MCPServer:
     """The MCP server whose tools reach Binks through ``clients``; no tool waits past ``max_wait_s``."""
-    server = MCPServer("binks", title="Binks", version=__version__, instructions=INSTRUCTIONS)
+    with _logging_untouched():
+        server = MCPServer("binks", title="Binks", version=__version__, instructions=INSTRUCTIONS)
     register_tools(server, clients, max_wait_s)
     register_approval(server, clients, max_wait_s)
     register_context(server, clients, max_wait_s)
     return server
+
+
+@contextmanager
+def _logging_untouched() -> Iterator[None]:
+    """Keep the root logger as Binks set it up (or left it).
+
+    ``MCPServer()`` calls ``logging.basicConfig``, which on a process that has not configured
+    logging (``binks eval``, a script embedding the app) would install its own handler at
+    INFO on the root logger. Logging is the command's business, so that is undone here.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
