@@ -36,7 +36,9 @@ def register(subparsers: Any) -> None:
         help="longest a tool call waits for a run (default: BINKS_MCP_WAIT_S)",
     )
     parser.set_defaults(handler=run)
-    actions = parser.add_subparsers(dest="mcp_action", metavar="ACTION")
+    actions = parser.add_subparsers(
+        dest="mcp_action", metavar="[config]", title="actions", description="without one: serve MCP on stdio"
+    )
     config = actions.add_parser(
         "config",
         help="print or merge an MCP client's config entry for Binks",
