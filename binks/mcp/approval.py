@@ -96,6 +96,7 @@ def question_text(detail: ThreadDetail) -> str:
             "",
             f"{step.id}  {step.command}",
             f"    namespace: {step.namespace or '-'}   risk: {step.risk}",
+            *(f"    ! {note}" for note in step.notes),
         ]
         lines.append(f"    dry-run: {step.dry_run}")
         if step.diff:

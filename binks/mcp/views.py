@@ -38,6 +38,10 @@ class StepView(BaseModel):
     risk: str = Field(description="read, change or destructive, as the tool layer classified it")
     dry_run: str = Field(description="the API server's answer to a server-side dry-run of exactly this step")
     diff: str | None = Field(None, description="live object vs the dry-run result")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="what a person must see beside the command: hidden parts, captured files",
+    )
 
 
 class PlanView(BaseModel):
@@ -99,6 +103,7 @@ def step_view(step: PlanStep) -> StepView:
         risk=step.risk,
         dry_run=dry_run,
         diff=diff,
+        notes=step.notes(),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import mcp.types as t
@@ -176,3 +177,27 @@ async def test_no_tool_takes_a_decision(binks_mcp: BinksFactory) -> None:
     words = {"decision", "action", "approve", "approved", "plan_hash", "interrupt_id", "answer"}
     for tool in tools:
         assert not words & set(tool.input_schema.get("properties", {})), tool.name
+
+
+async def test_the_person_sees_the_captured_file_the_plan_will_apply(
+    binks_mcp: BinksFactory, tmp_path: Path
+) -> None:
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    manifest = manifests / "settings.yaml"
+    manifest.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {a: b}\n"
+    )
+    binks = binks_mcp(allowed_sources=[str(manifests)])
+    person = Person(decision="reject", reason="not now")
+    async with mcp_session(binks, "http", elicitation=person) as client:
+        result = await client.call_tool(
+            "propose_change", {"command": f"apply -f {manifest}", "reason": "settings"}
+        )
+        view = result.structured_content
+        assert view is not None and view["status"] == "awaiting_approval", text_of(result, binks)
+        (note,) = view["pending"]["steps"][0]["notes"]
+        assert f"{manifest} captured (1 file(s), sha256 " in note
+        await client.call_tool("request_approval", {"thread_id": view["thread_id"]})
+    assert f"    ! {note}" in person.questions[0]
+    assert binks.kube.mutations() == []
