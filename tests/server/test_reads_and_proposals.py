@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from binks.server.services import Services
 from tests.server.conftest import SCALE_WEB, ServerFactory, answer
 from tests.server.fake_toolbox import Gate, GatedToolbox
 
@@ -102,3 +105,21 @@ async def test_waiting_on_a_thread_returns_when_the_run_stops_or_the_wait_is_ove
         settled = (await client.get(f"/threads/{thread_id}", params={"wait": 30})).json()
         assert settled["status"] == "awaiting_approval" and settled["run_id"] is None
         assert (await client.get(f"/threads/{thread_id}", params={"wait": 61})).status_code == 422
+
+
+async def test_waiting_on_a_run_another_replica_holds_follows_the_threads_status(
+    start_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate()
+    toolbox = GatedToolbox(read_gate=gate)
+    get = {"tool_calls": [{"name": "run_kubectl", "args": {"command": "kubectl get deploy web -n shop"}}]}
+    server = start_server([get, SCALE_WEB, answer("done")], toolbox=toolbox)
+    services: Services = server.live.app.state.services
+    monkeypatch.setattr(services.runs, "active", lambda _thread_id: None)
+    async with server.client() as client:
+        thread_id = (await client.post("/threads", json={"task": "scale web"})).json()["thread_id"]
+        held = (await client.get(f"/threads/{thread_id}", params={"wait": 0.3})).json()
+        assert held["status"] == "running"
+        gate.opened.set()
+        settled = (await client.get(f"/threads/{thread_id}", params={"wait": 30})).json()
+        assert settled["status"] == "awaiting_approval"

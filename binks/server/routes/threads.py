@@ -26,6 +26,7 @@ from binks.server.schemas import (
     ThreadPage,
     ThreadSummary,
 )
+from binks.server.services import Services
 from binks.server.streaming import message_text
 from binks.tools.shown import redact_payload
 
@@ -35,6 +36,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorBody},
     422: {"model": ErrorBody},
 }
+
+REMOTE_POLL_S = 0.25
+"""How often ``?wait`` looks at a thread whose run another replica holds."""
 
 router = APIRouter(
     prefix="/threads", tags=["threads"], dependencies=[Depends(require_key)], responses=_ERRORS
@@ -99,10 +103,8 @@ async def get_thread(
     at an approval, or after ``wait`` seconds, whichever comes first (a long poll).
     """
     await services.threads.get(thread_id)
-    running = services.runs.active(thread_id)
-    if running is not None and wait > 0:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(running.done.wait()), wait)
+    if wait > 0:
+        await _settled(services, thread_id, wait)
     record = await services.threads.get(thread_id)
     state = await services.graph.aget_state(thread_config(thread_id))
     messages = state.values.get("messages", []) if isinstance(state.values, dict) else []
@@ -115,6 +117,26 @@ async def get_thread(
         last_event_seq=await services.events.last_seq(thread_id),
         result=_final_answer(state.values) if record.status == "completed" else None,
     )
+
+
+async def _settled(services: Services, thread_id: str, wait: float) -> None:
+    """Return once the thread's run ends or stops at an approval, or after ``wait`` seconds.
+
+    A run of this replica is awaited directly; one held by another replica (PostgreSQL) is
+    watched through the thread's status.
+    """
+    running = services.runs.active(thread_id)
+    if running is not None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(running.done.wait()), wait)
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while (await services.threads.get(thread_id)).status == "running":
+        left = deadline - loop.time()
+        if left <= 0:
+            return
+        await asyncio.sleep(min(REMOTE_POLL_S, left))
 
 
 def _final_answer(values: Any) -> str | None:
