@@ -1,8 +1,8 @@
 """One kubectl read through MCP, against the same read through ``POST /invoke`` and bare kubectl.
 
-Run: ``.venv/bin/python -m bench.mcp_read``. A real ``binks serve`` app (real tools, scripted
-model) runs on a loopback uvicorn in front of the in-memory test API server, and the same
-read, ``get deployment web -n default``, is timed in one run as:
+Run: ``.venv/bin/python -m bench.mcp_read [--under-load [N]]``. A real ``binks serve`` app
+(real tools, scripted model) runs on a loopback uvicorn in front of the in-memory test API
+server, and the same read, ``get deployment web -n default``, is timed in one run as:
 
 * a bare ``kubectl`` subprocess (the baseline: what the read costs at all);
 * ``POST /reads``, the route the MCP tool calls (what Binks' tool layer and HTTP add);
@@ -12,8 +12,8 @@ read, ``get deployment web -n default``, is timed in one run as:
   answers: the same read through a whole agent run (checkpoints, events, two model turns).
 
 Medians of a few dozen calls each, ratios against kubectl and against ``/invoke``. The
-machine's load average is printed beside the figures: on a shared 2-core box they move
-with it, the ratios much less.
+machine's load is printed beside the figures (``bench.load``): on a shared 2-core box they
+move with it, the ratios much less.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from pydantic import SecretStr
 
+from bench.load import busy, load_text, parser
 from bench.timing import median_s
 from binks.logs import configure_logging
 from binks.server.app import create_app
@@ -92,8 +93,7 @@ async def _measure(url: str, settings: Settings) -> dict[str, float]:
 def _report(figures: dict[str, float]) -> None:
     base = figures["kubectl subprocess"]
     agent = figures["POST /invoke (agent run)"]
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(f"`kubectl {COMMAND}`, median of {RUNS} each; load average {load} (1, 5, 15 min)")
+    print(f"`kubectl {COMMAND}`, median of {RUNS} each ({load_text()})")
     print(f"  {'':30} {'ms':>8} {'x kubectl':>10} {'x /invoke':>10}")
     for label, seconds in figures.items():
         print(f"  {label:30} {seconds * 1000:8.1f} {seconds / base:10.2f} {seconds / agent:10.2f}")
@@ -116,8 +116,11 @@ async def _main() -> None:
 
 def main() -> None:
     """Start the cluster and the server, time the read every way, print the figures and ratios."""
+    arguments = parser(__doc__.splitlines()[0]).parse_args()
     configure_logging("text", "WARNING")
-    asyncio.run(_main())
+    print(f"before: {load_text()}; busy processes: {arguments.under_load}")
+    with busy(arguments.under_load):
+        asyncio.run(_main())
 
 
 if __name__ == "__main__":
