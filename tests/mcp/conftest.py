@@ -41,6 +41,8 @@ Mode = Literal["auto", "legacy"]
 initialize handshake (elicitation is a server-to-client request), as opencode speaks it."""
 
 SCALE = "scale deployment web -n default --replicas=3"
+SCALE_SHOWN = "kubectl scale deployment web -n=default --replicas=3"
+"""``SCALE`` as Binks runs and shows it (spelled the one way kubectl reads only as Binks does)."""
 
 
 @dataclass

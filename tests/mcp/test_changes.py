@@ -10,7 +10,7 @@ import pytest
 from binks.cli import main
 from binks.server.auth import key_id
 from tests.fakes.live_server import free_port
-from tests.mcp.conftest import SCALE, Binks, BinksFactory, Transport, mcp_session, text_of
+from tests.mcp.conftest import SCALE, SCALE_SHOWN, Binks, BinksFactory, Transport, mcp_session, text_of
 from tests.server.conftest import API_KEY
 
 SCALE_CALL = {"tool_calls": [{"name": "run_kubectl", "args": {"command": f"kubectl {SCALE}"}}]}
@@ -42,7 +42,7 @@ async def test_a_proposed_change_waits_for_the_person_then_runs_once_and_is_veri
         view = proposed.structured_content
         assert view is not None and view["status"] == "awaiting_approval"
         (step,) = view["pending"]["steps"]
-        assert step["command"] == f"kubectl {SCALE}" and step["risk"] == "change"
+        assert step["command"] == SCALE_SHOWN and step["risk"] == "change"
         assert step["dry_run"].startswith("ok") and "replicas: 3" in step["diff"]
         assert f"binks approve {view['thread_id']}" in view["how_to_approve"][0]
         assert binks.scales() == 0 and binks.replicas() == 1, "nothing runs before the person decides"
@@ -88,7 +88,7 @@ async def test_ask_lets_binks_model_work_and_its_change_waits_the_same_way(
         asked = await client.call_tool("ask", {"task": "scale web in default to 3"})
         view = asked.structured_content
         assert view is not None and view["status"] == "awaiting_approval", text_of(asked, binks)
-        assert view["pending"]["steps"][0]["command"] == f"kubectl {SCALE}"
+        assert view["pending"]["steps"][0]["command"] == SCALE_SHOWN
         assert binks.scales() == 0
         await approve_over_http(binks, view)
         done = await client.call_tool("thread_status", {"thread_id": view["thread_id"], "wait_s": 30})

@@ -11,7 +11,7 @@ from mcp import Client
 from mcp.client.context import ClientRequestContext
 
 from binks.server.auth import key_id
-from tests.mcp.conftest import SCALE, Binks, BinksFactory, Mode, Transport, mcp_session, text_of
+from tests.mcp.conftest import SCALE, SCALE_SHOWN, Binks, BinksFactory, Mode, Transport, mcp_session, text_of
 from tests.mcp.test_changes import approve_over_http
 from tests.server.conftest import API_KEY
 
@@ -55,7 +55,7 @@ async def test_the_person_approves_through_elicitation_and_the_audit_says_so(
     (question,) = person.questions
     pending = view["pending"]
     assert pending["plan_hash"][:16] in question and pending["interrupt_id"] in question
-    assert f"kubectl {SCALE}" in question and "replicas: 3" in question and "dry-run: ok" in question
+    assert SCALE_SHOWN in question and "replicas: 3" in question and "dry-run: ok" in question
     assert binks.scales() == 1 and binks.replicas() == 3
     audit = await binks.audit(view["thread_id"])
     assert [(e.action, e.outcome, e.key_id, e.plan_hash) for e in audit] == [
