@@ -28,6 +28,7 @@ _NAME_KEYS = ("name", "tool", "tool_name", "function", "function_name", "action"
 _ARG_KEYS = ("arguments", "args", "parameters", "params", "input", "tool_input", "action_input")
 _TAGGED = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL | re.IGNORECASE)
 _FENCED = re.compile(r"```[a-zA-Z0-9_-]*\s*\n?(.*?)```", re.DOTALL)
+_UNCLOSED = re.compile(r"```[a-zA-Z0-9_-]*[ \t]*\n?(.*)$", re.DOTALL)
 
 KUBECTL_TOOL = "run_kubectl"
 _GENERIC_WORDS = frozenset({"get", "run", "check", "status", "agent", "tool", "list", "show"})
@@ -43,6 +44,17 @@ class CallCheck:
     calls: list[ToolCall] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     from_text: bool = False
+    notes: list[str] = field(default_factory=list)
+    """What Binks dropped without refusing the answer (a truncated call at its end)."""
+
+
+@dataclass(frozen=True)
+class TextCalls:
+    """What :func:`parse_text_calls` found in an answer's text."""
+
+    calls: list[tuple[str, Any]]
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 class ToolSchemas:
@@ -117,14 +129,20 @@ def check_message(message: AIMessage, schemas: ToolSchemas) -> CallCheck:
     found = parse_text_calls(text, schemas.names)
     if found is None:
         return CallCheck()
-    raw_calls, errors = found
-    calls, call_errors = _validated([(name, args, None) for name, args in raw_calls], schemas)
-    return CallCheck(calls=calls, errors=errors + call_errors, from_text=True)
+    calls, call_errors = _validated([(name, args, None) for name, args in found.calls], schemas)
+    return CallCheck(calls=calls, errors=found.errors + call_errors, from_text=True, notes=found.notes)
 
 
 def repaired_message(message: AIMessage, check: CallCheck) -> AIMessage:
-    """The model's answer with the validated calls as real tool calls (the JSON text dropped)."""
+    """The model's answer with the validated calls as real tool calls (the JSON text dropped).
+
+    What Binks dropped (a truncated call, a call that did not validate beside valid ones)
+    is said in the content, so the model reads it with its own answer next turn.
+    """
     content = "" if check.from_text else message.content
+    notes = [*check.notes, *(f"not run, the call was invalid: {error}" for error in check.errors)]
+    if notes:
+        content = "\n".join(f"(Binks: {note})" for note in notes)
     metadata = dict(message.response_metadata)
     if check.from_text:
         # Counted by `binks eval`: how often a model needed its text turned into calls.
@@ -138,33 +156,84 @@ def repaired_message(message: AIMessage, check: CallCheck) -> AIMessage:
     )
 
 
-def parse_text_calls(
-    text: str, tool_names: Collection[str] = ()
-) -> tuple[list[tuple[str, Any]], list[str]] | None:
-    """Tool calls written in ``text`` as ``(name, args)``; ``None`` when it holds no call."""
+def parse_text_calls(text: str, tool_names: Collection[str] = ()) -> TextCalls | None:
+    """Tool calls written in ``text`` as ``(name, args)``; ``None`` when it holds no call.
+
+    One answer may hold several calls: a JSON array, JSON lines, several fenced blocks or
+    tagged calls. A call cut off at the end of the answer (the model ran out of tokens) is
+    dropped with a note when calls before it are whole; a broken call between whole ones,
+    or the only call, is an error.
+    """
     calls: list[tuple[str, Any]] = []
     errors: list[str] = []
+    broken: list[tuple[int, str]] = []  # (number of calls before it, fragment)
     for fragment in _fragments(text):
-        value = _load(fragment)
-        if value is None:
-            if fragment.lstrip().startswith(("{", "[")) and _looks_like_call(fragment):
-                errors.append(f"the tool call is not valid JSON: {fragment[:120]!r}")
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            call = _as_call(item, tool_names)
-            if call is None:
+        values, bad = _decode_all(fragment)
+        for kind, item in _in_order(values, bad):
+            if kind == "bad":
+                if item.lstrip().startswith(("{", "[")) and _looks_like_call(item):
+                    broken.append((len(calls), item))
                 continue
-            name, args = call
-            if isinstance(args, str):
-                parsed = _load(args) if args.strip() else {}
-                if not isinstance(parsed, dict):
-                    errors.append(f"tool call {name!r}: arguments must be a JSON object, got {args[:80]!r}")
-                    continue
-                args = parsed
-            calls.append((name, args))
+            for value in item if isinstance(item, list) else [item]:
+                for call in _as_calls(value, tool_names):
+                    name, args = call
+                    if isinstance(args, str):
+                        parsed = _load(args) if args.strip() else {}
+                        if not isinstance(parsed, dict):
+                            errors.append(
+                                f"tool call {name!r}: arguments must be a JSON object, got {args[:80]!r}"
+                            )
+                            continue
+                        args = parsed
+                    calls.append((name, args))
+    notes: list[str] = []
+    for before, fragment in broken:
+        if before == len(calls) and calls:
+            notes.append(f"a tool call cut off at the end of the answer was dropped: {fragment[:80]!r}")
+        else:
+            errors.append(f"the tool call is not valid JSON: {fragment[:120]!r}")
     if not calls and not errors:
         return None
-    return calls, errors
+    return TextCalls(calls=calls, errors=errors, notes=notes)
+
+
+def _decode_all(fragment: str) -> tuple[list[tuple[int, Any]], list[tuple[int, str]]]:
+    """Every JSON value in ``fragment`` with its position, and the spans that do not decode.
+
+    A whole fragment that decodes is one value; otherwise values are read one after the
+    other (JSON lines, objects separated by commas or prose), and a span that does not
+    decode is kept up to the end of its line (or of the fragment, at its end).
+    """
+    whole = _load(fragment)
+    if whole is not None:
+        return [(0, whole)], []
+    decoder = json.JSONDecoder()
+    values: list[tuple[int, Any]] = []
+    bad: list[tuple[int, str]] = []
+    position = 0
+    while (start := _value_start(fragment, position)) != -1:
+        try:
+            value, end = decoder.raw_decode(fragment, start)
+        except json.JSONDecodeError:
+            newline = fragment.find("\n", start)
+            end = len(fragment) if newline == -1 else newline
+            value = _load(fragment[start:end].strip().rstrip(","))
+            if value is None:
+                bad.append((start, fragment[start:end].strip()))
+        if value is not None:
+            values.append((start, value))
+        position = max(end, start + 1)
+    return values, bad
+
+
+def _value_start(text: str, position: int) -> int:
+    starts = [index for index in (text.find("{", position), text.find("[", position)) if index != -1]
+    return min(starts) if starts else -1
+
+
+def _in_order(values: list[tuple[int, Any]], bad: list[tuple[int, str]]) -> list[tuple[str, Any]]:
+    tagged = [(at, "value", value) for at, value in values] + [(at, "bad", text) for at, text in bad]
+    return [(kind, item) for _, kind, item in sorted(tagged, key=lambda entry: entry[0])]
 
 
 def _fragments(text: str) -> list[str]:
@@ -172,6 +241,9 @@ def _fragments(text: str) -> list[str]:
     if tagged:
         return [_FENCED.sub(lambda m: m.group(1), fragment).strip() for fragment in tagged]
     fenced = [match.group(1).strip() for match in _FENCED.finditer(text)]
+    unclosed = _UNCLOSED.search(_FENCED.sub("", text))
+    if unclosed:  # the answer ended inside a fence: its last call was cut off
+        fenced.append(unclosed.group(1).strip())
     if fenced:
         return fenced
     stripped = text.strip()
@@ -212,22 +284,23 @@ def _looks_like_call(fragment: str) -> bool:
     return any(f'"{key}"' in fragment or f"'{key}'" in fragment for key in _NAME_KEYS)
 
 
-def _as_call(item: Any, tool_names: Collection[str]) -> tuple[str, Any] | None:
+def _as_calls(item: Any, tool_names: Collection[str]) -> list[tuple[str, Any]]:
+    """The calls one decoded JSON value stands for (none when it is data, not a call)."""
     if not isinstance(item, dict):
-        return None
+        return []
     if isinstance(item.get("tool_calls"), list) and item["tool_calls"]:
-        return _as_call(item["tool_calls"][0], tool_names)
+        return [call for inner in item["tool_calls"] for call in _as_calls(inner, tool_names)]
     if isinstance(item.get("function"), dict):
-        return _as_call(item["function"], tool_names)
+        return _as_calls(item["function"], tool_names)
     key = next((key for key in _NAME_KEYS if isinstance(item.get(key), str)), None)
     if key is None:
-        return None
+        return []
     name = str(item[key]).strip()
     has_args = any(arg in item for arg in _ARG_KEYS)
     if key == "name" and not has_args and name not in tool_names:
-        return None  # {"name": "web", ...} is data (a pod, a deployment), not a call
+        return []  # {"name": "web", ...} is data (a pod, a deployment), not a call
     args: Any = next((item[arg] for arg in _ARG_KEYS if arg in item), {})
-    return name, args if args is not None else {}
+    return [(name, args if args is not None else {})]
 
 
 def _validated(

@@ -7,7 +7,8 @@ the turn bound ends the run many minutes later. Binks counts failures per exact 
 - after :data:`FAILURE_LIMIT` failures the result says so and tells the model to change
   its approach;
 - the next identical call is not run: the result repeats the error and the advice;
-- one more identical call ends the run with a clear message.
+- one more identical call makes the next turn the final answer, asked with no tools
+  bound (:mod:`binks.graph.final`), which names the failing call as not checked.
 """
 
 from __future__ import annotations
@@ -32,18 +33,8 @@ class CallFailures(BaseModel):
     """Times it was not run because it had failed :data:`FAILURE_LIMIT` times already."""
     error: str = ""
     """The last error, shortened."""
-
-
-def call_key(name: str, args: dict[str, Any]) -> str:
-    """The identity of a call: name and arguments, with a kubectl command's spacing normalised."""
-    canonical = dict(args)
-    command = canonical.get("command")
-    if isinstance(command, str):
-        words = command.split()
-        if words and words[0] == "kubectl":
-            words = words[1:]
-        canonical["command"] = " ".join(words)
-    return f"{name} {json.dumps(canonical, sort_keys=True, separators=(',', ':'), default=str)}"
+    call: str = ""
+    """The call as a person reads it (``kubectl get pods -n shop``)."""
 
 
 def describe_call(name: str, args: dict[str, Any]) -> str:
@@ -74,13 +65,4 @@ def not_run(record: CallFailures) -> str:
         f"Not run: this exact call already failed {record.count} times, last with: {record.error}"
         " Running it again gives the same error. Change the command (read the error and its hint),"
         " try another tool, or answer with what you know."
-    )
-
-
-def stop_reason(describe: str, record: CallFailures) -> str:
-    """Why the run ends: the model kept repeating a call that cannot succeed."""
-    return (
-        f"Stopped: the model kept repeating `{describe}`, which failed {record.count} times with:"
-        f" {record.error} Nothing more was tried. Rephrase the task (name the namespace or the"
-        " object), or use a larger model."
     )

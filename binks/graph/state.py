@@ -91,6 +91,16 @@ class AgentState(TypedDict, total=False):
     """Call key -> CallFailures (binks.graph.repeats): failing calls of this task, for loop detection."""
     context: str | None
     """The cluster context line of this task's system prompt (read once per task)."""
+    seen: dict[str, dict[str, Any]]
+    """Call key -> SeenCall (binks.graph.loops): successful reads of this task since the last change."""
+    repeats: int
+    """Identical successful calls the model made again in this task (not run)."""
+    final_only: str | None
+    """Why the next model turn must be the final answer, asked with no tools bound."""
+    closing_note: str | None
+    """Said at the end of the final answer: why it was asked early, what was not checked."""
+    retries: dict[str, int]
+    """Re-asks used in this task, by kind (``recover``: after an error; ``answer``: answer check)."""
     stop_reason: str | None
     final_answer: str
     direct: bool

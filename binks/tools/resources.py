@@ -42,6 +42,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "certificatesigningrequest": ("csr", "certificatesigningrequests"),
 }
 _CANONICAL = {alias: kind for kind, aliases in _ALIASES.items() for alias in (kind, *aliases)}
+KINDS = frozenset(_ALIASES)
+"""The canonical names of the kinds Binks knows by their aliases."""
 
 
 def canonical(resource: str) -> str:

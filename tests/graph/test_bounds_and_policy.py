@@ -24,12 +24,22 @@ GET = kubectl("kubectl get deployments -n shop")
 SCALE = kubectl("kubectl scale deployment web --replicas=3 -n shop")
 
 
-async def test_max_steps_ends_the_run_with_a_clear_message(tmp_path: Path) -> None:
-    script = [{"tool_calls": [GET]}] * 10
+async def test_max_steps_ends_the_run_with_the_best_answer_and_what_was_not_checked(tmp_path: Path) -> None:
+    looks = [
+        {"tool_calls": [kubectl(f"kubectl get deployment web -n shop -o jsonpath={{.{n}}}")]} for n in "abc"
+    ]
+    missing = {"tool_calls": [kubectl("kubectl get deployment nope -n shop")]}
+    script = [looks[0], missing, looks[1], {"content": "web runs 1 replica of nginx:1.25."}]
     async with open_harness(tmp_path, script, FakeToolbox(), max_steps=3) as h:
         state = await h.ask("keep looking")
-        assert len(h.model.received) == 3
-        assert "all 3 model turns (BINKS_MAX_STEPS)" in state["final_answer"]
+        assert len(h.model.received) == 4
+        final = h.model.received[3]
+        assert "Stop calling tools now" in str(final[-1].content), "the last turn asks for the answer"
+        assert state["final_answer"].startswith("web runs 1 replica of nginx:1.25.")
+        assert "after 3 model turns (BINKS_MAX_STEPS)" in state["final_answer"]
+        assert (
+            "Not checked (these calls failed): `kubectl get deployment nope -n shop`" in state["final_answer"]
+        )
         assert (await h.graph.aget_state(h.config)).next == ()
 
 
@@ -61,7 +71,13 @@ async def test_failed_dry_run_goes_back_to_the_model_not_to_a_person(tmp_path: P
 
 
 async def test_a_new_task_in_the_same_thread_starts_with_fresh_counters(tmp_path: Path) -> None:
-    script = [{"tool_calls": [GET]}, {"tool_calls": [GET]}, {"content": "second answer"}]
+    other = kubectl("kubectl get deployments -A")
+    script = [
+        {"tool_calls": [GET]},
+        {"tool_calls": [other]},
+        {"content": "first"},
+        {"content": "second answer"},
+    ]
     async with open_harness(tmp_path, script, FakeToolbox(), max_steps=2) as h:
         first = await h.ask("one")
         assert "BINKS_MAX_STEPS" in first["final_answer"]

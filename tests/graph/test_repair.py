@@ -170,11 +170,14 @@ async def test_invalid_call_gets_one_corrective_retry(tmp_path: Path) -> None:
         assert state["turns"] == 2, "the corrective retry belongs to the turn it corrects"
 
 
-async def test_invalid_twice_stops_and_runs_nothing(tmp_path: Path) -> None:
+async def test_invalid_twice_runs_nothing_and_asks_for_an_answer_without_tools(tmp_path: Path) -> None:
     toolbox = FakeToolbox()
     bad = {"content": '{"name": "run_kubectl", "arguments": {"cmd": "kubectl delete ns shop"}}'}
-    async with open_harness(tmp_path, [bad, bad], toolbox) as h:
+    script = [bad, bad, {"content": "I could not clean up: my command was malformed."}]
+    async with open_harness(tmp_path, script, toolbox) as h:
         state = await h.ask("clean up")
         assert toolbox.reads == [] and toolbox.mutations == []
-        assert "could not validate" in state["final_answer"]
-        assert "Nothing was run" in state["final_answer"]
+        assert "Stop calling tools now" in str(h.model.received[2][-1].content)
+        assert state["final_answer"].startswith("I could not clean up")
+        assert "tool call could not be used (tool call 'run_kubectl'" in state["final_answer"]
+        assert "nothing more was run" in state["final_answer"]

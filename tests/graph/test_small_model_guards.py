@@ -105,18 +105,18 @@ async def test_small_talk_is_neither_nudged_nor_annotated(tmp_path: Path) -> Non
 async def test_an_answer_after_a_tool_call_is_not_nudged(tmp_path: Path) -> None:
     script = [
         {"tool_calls": [kubectl("get deployments -n shop")]},
-        {"content": "Run `kubectl get pods` too."},
+        {"content": "web runs there. Run `kubectl get pods` too."},
     ]
     async with open_harness(tmp_path, script, FakeToolbox()) as h:
         state = await h.ask("what runs in shop?")
-        assert state["final_answer"] == "Run `kubectl get pods` too."
+        assert state["final_answer"] == "web runs there. Run `kubectl get pods` too."
         assert len(h.model.received) == 2
 
 
-async def test_a_repeated_failing_call_is_stopped_then_the_run_ends(tmp_path: Path) -> None:
+async def test_a_repeated_failing_call_is_stopped_then_the_answer_is_asked_for(tmp_path: Path) -> None:
     toolbox = FakeToolbox()
     missing = kubectl("get deployment nope -n shop")
-    script = [{"tool_calls": [missing]}] * 6
+    script = [{"tool_calls": [missing]}] * 4 + [{"content": "nope does not exist in shop."}]
     async with open_harness(tmp_path, script, toolbox) as h:
         state = await h.ask("how is nope?")
         results = [str(messages[-1].content) for messages in h.model.received[1:]]
@@ -124,13 +124,16 @@ async def test_a_repeated_failing_call_is_stopped_then_the_run_ends(tmp_path: Pa
         assert f"This exact call has now failed {FAILURE_LIMIT} times. Do not repeat it" in results[1]
         assert results[2].startswith(f"Not run: this exact call already failed {FAILURE_LIMIT} times")
         assert len(toolbox.reads) == FAILURE_LIMIT, "a known failure is not run again"
-        assert len(h.model.received) == 4
-        assert state["final_answer"].startswith(
-            "Stopped: the model kept repeating `kubectl get deployment nope -n shop`, which failed 2 times"
+        assert len(h.model.received) == 5
+        assert "Stop calling tools now" in str(h.model.received[4][-1].content)
+        assert state["final_answer"].startswith("nope does not exist in shop.")
+        assert (
+            "kept repeating a call that fails (`kubectl get deployment nope -n shop`)"
+            in state["final_answer"]
         )
         assert (await h.graph.aget_state(h.config)).next == ()
         repeated = [e for e in h.events if e["event"] == "tool_result" and e["data"].get("repeated")]
-        assert len(repeated) == 1
+        assert len(repeated) == 2
 
 
 async def test_a_changed_call_is_not_a_repeat(tmp_path: Path) -> None:
@@ -152,8 +155,10 @@ async def test_repeated_refusals_count_as_failures(tmp_path: Path) -> None:
     piped = kubectl("get pods -n shop | grep web")
     async with open_harness(tmp_path, [{"tool_calls": [piped]}] * 5, FakeToolbox()) as h:
         state = await h.ask("is web running?")
-        assert "Stopped: the model kept repeating" in state["final_answer"]
-        assert len(h.model.received) == 4
+        assert "kept repeating a call that fails" in state["final_answer"]
+        assert len(h.model.received) == 5
+        # the fifth answer, asked with no tools, was another call: the answer is the evidence
+        assert state["final_answer"].startswith("The model gave no final answer.")
 
 
 async def test_failures_are_counted_per_task(tmp_path: Path) -> None:
@@ -183,7 +188,7 @@ async def test_an_invented_tool_name_maps_to_the_one_real_tool(
     tmp_path: Path, name: str, args: dict[str, Any], real: str
 ) -> None:
     toolbox = FakeToolbox()
-    script = [{"tool_calls": [{"name": name, "args": args}]}, {"content": "done"}]
+    script = [{"tool_calls": [{"name": name, "args": args}]}, {"content": "web runs in shop."}]
     async with open_harness(tmp_path, script, toolbox) as h:
         await h.ask("what runs in shop?")
         assert toolbox.reads == [(real, args)]
@@ -273,8 +278,8 @@ async def test_the_dry_run_objects_reveal_a_protected_namespace(tmp_path: Path) 
 async def test_the_prompt_carries_the_cluster_context_read_once_per_task(tmp_path: Path) -> None:
     toolbox = FakeToolbox()
     script = [
-        {"tool_calls": [kubectl("get deployments -A")]},
-        {"content": "web and coredns."},
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": "web."},
         {"content": "hi"},
     ]
     async with open_harness(tmp_path, script, toolbox) as h:

@@ -11,7 +11,6 @@ leaving the thread resumable at this node.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -19,17 +18,25 @@ from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 
-from binks.errors import ClusterError, ModelError
+from binks.errors import ClusterError
+from binks.graph.asking import ask_model
 from binks.graph.deps import GraphDeps, Node
+from binks.graph.final import FINAL_KEY, FinalReason, closing_note, evidence_answer, final_answer
 from binks.graph.guards import NUDGED_KEY, nudge_for, nudge_text
-from binks.graph.model import as_model_error, bind_agent_tools
+from binks.graph.model import bind_agent_tools
 from binks.graph.prompts import EMPTY_ANSWER_PROMPT, corrective_prompt, system_prompt
 from binks.graph.repair import CallCheck, ToolSchemas, check_message, repaired_message
+from binks.graph.repeats import CallFailures
+from binks.graph.review import answer_review, namespaces_of, recovery
 from binks.graph.state import AgentState
+from binks.graph.texts import message_text
 from binks.settings import Settings
 from binks.tools.models import ClusterContext
 
 MessageT = TypeVar("MessageT", bound=BaseMessage)
+
+REVIEWED_KEY = "binks_reviewed"
+"""Response-metadata key on an answer given after a review re-ask (its value: the review kind)."""
 
 FEEDBACK_PREFIX = "feedback-"
 """Ids of messages Binks adds on the person's behalf (a 'respond' decision): not a new task."""
@@ -64,6 +71,11 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
         "feedback": None,
         "failures": {},
         "context": None,
+        "seen": {},
+        "repeats": 0,
+        "final_only": None,
+        "closing_note": None,
+        "retries": {},
         "stop_reason": None,
         "final_answer": "",
         "direct": False,
@@ -78,34 +90,91 @@ def make_agent(deps: GraphDeps) -> Node:
     async def agent(state: AgentState) -> dict[str, Any]:
         update = new_task_reset(state)
         turns = int(update.get("turns", state.get("turns", 0)))
-        limit = deps.settings.max_steps
-        if turns >= limit:
-            return {
-                **update,
-                "stop_reason": f"Stopped: the task used all {limit} model turns (BINKS_MAX_STEPS) without"
-                " finishing. Ask again with a narrower task, or raise BINKS_MAX_STEPS.",
-            }
         context = None if "run_key" in update else state.get("context")
         if context is None:
             context = await _context_line(deps)
             update["context"] = context
         messages: list[BaseMessage] = [SystemMessage(system_prompt(context)), *state["messages"]]
+        early: FinalReason | None = None if "run_key" in update else state.get("final_only")  # type: ignore[assignment]
+        if turns >= deps.settings.max_steps:
+            early = "bound"
+        if early is not None:
+            return {**update, **await _early_answer(deps, state, messages, early, turns)}
         answer, check = await _answer(bound, messages, schemas, deps.settings)
+        if _empty(answer):
+            return {**update, **await _early_answer(deps, state, messages, "empty", turns)}
         if not check.errors and not check.calls:
             answer, check = await _nudged(bound, messages, answer, check, schemas, deps.settings)
-        update["turns"] = turns + 1
-        if check.errors:
-            text = "; ".join(check.errors)
-            update["messages"] = [AIMessage(content=_text(answer), id=answer.id)]
-            update["stop_reason"] = (
-                f"Stopped: the model asked for a tool call Binks could not validate ({text}). Nothing"
-                " was run. Rephrase the task, or use a larger model."
+            answer, check = await _reviewed(
+                bound, messages, answer, check, schemas, deps.settings, state, update
             )
-            return update
-        update["messages"] = [repaired_message(answer, check) if check.calls else answer]
+        if check.errors and not check.calls:
+            reason = "; ".join(check.errors)
+            return {**update, **await _early_answer(deps, state, messages, "invalid", turns, f" ({reason})")}
+        update["turns"] = turns + 1
+        update["messages"] = [repaired_message(answer, check) if check.calls or check.errors else answer]
         return update
 
     return agent
+
+
+async def _early_answer(
+    deps: GraphDeps,
+    state: AgentState,
+    messages: list[BaseMessage],
+    reason: FinalReason,
+    turns: int,
+    detail: str = "",
+) -> dict[str, Any]:
+    """The final answer asked for with no tools bound, and the note on what was not checked."""
+    if reason == "empty":
+        answer = AIMessage(content=evidence_answer(messages), response_metadata={FINAL_KEY: reason})
+    else:
+        answer = await final_answer(deps.model, messages, deps.settings, reason)
+    failures = {key: CallFailures.model_validate(raw) for key, raw in (state.get("failures") or {}).items()}
+    return {
+        "turns": turns + 1,
+        "messages": [answer],
+        "final_only": None,
+        "closing_note": closing_note(reason, failures, deps.settings, detail),
+    }
+
+
+async def _reviewed(
+    bound: Runnable[LanguageModelInput, BaseMessage],
+    messages: list[BaseMessage],
+    answer: AIMessage,
+    check: CallCheck,
+    schemas: ToolSchemas,
+    settings: Settings,
+    state: AgentState,
+    update: dict[str, Any],
+) -> tuple[AIMessage, CallCheck]:
+    """A final text answer that gives up after an error, or fails the answer check, is asked again."""
+    if check.calls or check.errors:
+        return answer, check
+    key = next((m.id for m in reversed(messages) if isinstance(m, HumanMessage) and _is_task(m)), None)
+    current = task_messages([m for m in messages if not isinstance(m, SystemMessage)], key)
+    task = _text(current[0]) if current and isinstance(current[0], HumanMessage) else ""
+    retries = dict(update.get("retries", state.get("retries")) or {})
+    text = _text(answer)
+    review = recovery(text, current, retries.get("recover", 0)) or answer_review(
+        task,
+        text,
+        current,
+        namespaces_of(update.get("context", state.get("context"))),
+        retries.get("answer", 0),
+    )
+    if review is None:
+        return answer, check
+    retries[review.kind] = retries.get(review.kind, 0) + 1
+    update["retries"] = retries
+    retry = [*messages, AIMessage(content=text), HumanMessage(content=review.prompt)]
+    second, second_check = await _answer(bound, retry, schemas, settings)
+    if _empty(second):
+        return answer, check
+    second.response_metadata = {**second.response_metadata, REVIEWED_KEY: review.kind}
+    return second, second_check
 
 
 async def _context_line(deps: GraphDeps) -> str:
@@ -162,35 +231,10 @@ async def _answer(
     prompt = corrective_prompt(check.errors, schemas.names) if check.errors else EMPTY_ANSWER_PROMPT
     retry = [*messages, AIMessage(content=_text(answer) or "(empty)"), HumanMessage(content=prompt)]
     second = await ask_model(bound, retry, settings)
-    if _empty(second):
-        raise ModelError(
-            f"the model {settings.ollama_model!r} gave an empty answer twice; check the model"
-            " (a larger one may help) and resume the thread"
-        )
     return second, check_message(second, schemas)
 
 
-async def ask_model(
-    bound: Runnable[LanguageModelInput, BaseMessage], messages: Sequence[BaseMessage], settings: Settings
-) -> AIMessage:
-    """One model call with the timeout; backend failures become ModelError."""
-    try:
-        async with asyncio.timeout(settings.model_timeout_s):
-            answer = await bound.ainvoke(list(messages))
-    except ModelError:
-        raise
-    except Exception as exc:  # any backend failure: the message names the fix
-        raise as_model_error(exc, settings) from exc
-    if not isinstance(answer, AIMessage):
-        raise ModelError(f"the model backend returned {type(answer).__name__}, not an answer message")
-    return answer
-
-
-def _text(message: BaseMessage) -> str:
-    content = message.content
-    if isinstance(content, str):
-        return content
-    return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
+_text = message_text
 
 
 def _empty(message: AIMessage) -> bool:

@@ -15,19 +15,20 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage, ToolMessage
 
 from binks.errors import ClusterError, CommandRefused
+from binks.graph.canonical import call_key
 from binks.graph.deps import GraphDeps, Node
 from binks.graph.events import emit
+from binks.graph.loops import REPEAT_LIMIT, SeenCall, duplicate_text, excerpt, repeat_text
+from binks.graph.marks import REFUSED_BY_KEY, REPEATED_KEY
 from binks.graph.policy import protected_refusal
 from binks.graph.prompts import REFUSED_HINT
 from binks.graph.repeats import (
     FAILURE_LIMIT,
     CallFailures,
-    call_key,
     describe_call,
     failed_again,
     not_run,
     shorten,
-    stop_reason,
 )
 from binks.graph.state import AgentState, PendingCall, dump
 
@@ -70,19 +71,31 @@ def make_read_tools(deps: GraphDeps) -> Node:
         answers: list[ToolMessage] = []
         pending: list[PendingCall] = []
         failures = _failures(state)
+        seen = {key: SeenCall.model_validate(raw) for key, raw in (state.get("seen") or {}).items()}
+        repeats = int(state.get("repeats") or 0)
+        in_answer: dict[str, str] = {}
         update: dict[str, Any] = {}
         for call in last.tool_calls:
             call_id = str(call.get("id"))
             name, args = call["name"], call["args"]
             emit("tool_call", {"id": call_id, "name": name, "args": args})
             key = call_key(name, args)
+            if key in in_answer:
+                answers.append(_answer(call_id, name, True, duplicate_text(in_answer[key]), repeated=True))
+                continue
+            in_answer[key] = call_id
             record = failures.get(key)
             if record is not None and record.count >= FAILURE_LIMIT:
                 record.refused += 1
                 if record.refused > 1:
-                    update["stop_reason"] = stop_reason(describe_call(name, args), record)
-                    break
+                    update["final_only"] = "failing"
                 answers.append(_answer(call_id, name, False, not_run(record), repeated=True))
+                continue
+            if key in seen:
+                repeats += 1
+                if repeats >= REPEAT_LIMIT:
+                    update["final_only"] = "repeats"
+                answers.append(_answer(call_id, name, True, repeat_text(seen[key]), repeated=True))
                 continue
             ok, output, change, policy = await run_one(name, args)
             if change is not None:
@@ -90,15 +103,21 @@ def make_read_tools(deps: GraphDeps) -> Node:
                 pending.append(change.model_copy(update={"step_id": step_id, "call_id": call_id}))
                 continue
             if not ok:
-                record = failures.setdefault(key, CallFailures())
+                record = failures.setdefault(key, CallFailures(call=describe_call(name, args)))
                 record.count += 1
                 record.error = shorten(output)
                 if record.count >= FAILURE_LIMIT:
                     output += failed_again(record)
+            elif policy is None:
+                seen[key] = SeenCall(
+                    call_id=call_id, turn=int(state.get("turns") or 0), excerpt=excerpt(output)
+                )
             answers.append(_answer(call_id, name, ok, output, refused_by=policy))
         update["failures"] = {key: record.model_dump() for key, record in failures.items()}
+        update["seen"] = {key: entry.model_dump() for key, entry in seen.items()}
+        update["repeats"] = repeats
         update["messages"] = answers
-        update["calls"] = [] if update.get("stop_reason") else dump(pending)
+        update["calls"] = dump(pending)
         return update
 
     return read_tools
@@ -119,4 +138,11 @@ def _answer(
         event["repeated"] = True
     emit("tool_result", event)
     status: Literal["success", "error"] = "success" if ok else "error"
-    return ToolMessage(content=output, tool_call_id=call_id, name=name, status=status)
+    marks: dict[str, Any] = {}
+    if refused_by:
+        marks[REFUSED_BY_KEY] = refused_by
+    if repeated:
+        marks[REPEATED_KEY] = True
+    return ToolMessage(
+        content=output, tool_call_id=call_id, name=name, status=status, additional_kwargs=marks
+    )

@@ -37,6 +37,9 @@ def make_respond(_deps: GraphDeps) -> Node:
                 task = current[0].content if isinstance(current[0], HumanMessage) else ""
                 if not tool_called(current) and about_cluster(str(task)):
                     parts.append(UNCHECKED_NOTE)
+        note = state.get("closing_note")
+        if note and not stop:
+            parts.append(note)
         if stop:
             parts.append(stop)
         history = get_outcomes(state, "history")

@@ -74,6 +74,8 @@ def make_verify(deps: GraphDeps) -> Node:
             "feedback": None,
             "attempts": {},
         }
+        if any(outcome.status == "executed" for outcome in outcomes):
+            update["seen"] = {}  # a change can change any read's answer: reads may run again
         if any(_failed(outcome) for outcome in outcomes):
             update.update(replan_update(state, deps.settings))
         return update
