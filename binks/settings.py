@@ -97,6 +97,18 @@ class Settings(BaseSettings):
         validation_alias=_aliases("MODEL_TIMEOUT_S"),
         description="Seconds one model call may take.",
     )
+    output_mode: Literal["tools", "json"] = Field(
+        "tools",
+        validation_alias=_aliases("OUTPUT_MODE"),
+        description="tools: native tool calling; json: each turn decoded against a JSON schema (one call"
+        " or the answer), for models that cannot call tools (Ollama's format).",
+    )
+    tool_set: Literal["typed", "basic"] = Field(
+        "typed",
+        validation_alias=_aliases("TOOL_SET"),
+        description="typed: typed tools for common changes and find, besides run_kubectl; basic: the four"
+        " original tools only.",
+    )
 
     # --- the cluster -----------------------------------------------------------------
     kubeconfig_path: Path | None = Field(

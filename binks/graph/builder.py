@@ -38,6 +38,7 @@ from binks.graph.nodes.verify import make_verify
 from binks.graph.state import AgentState
 from binks.settings import Settings
 from binks.tools.protocol import Toolbox
+from binks.tools.typed import TypedToolbox
 
 SUPERSTEPS_PER_TURN = 8
 """agent, read_tools, propose, approve, execute (≥1), verify, plus slack for edits."""
@@ -65,6 +66,7 @@ def build_graph(
 
     With ``audit``, every executed change and every policy approval is appended to it.
     """
+    toolbox = TypedToolbox(toolbox, settings)  # typed tools compile to run_kubectl: one gate for all
     deps = GraphDeps(
         model=model,
         toolbox=toolbox,

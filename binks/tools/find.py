@@ -1,0 +1,135 @@
+"""``find``: locate objects by a name or label fragment across every namespace.
+
+Small models guess namespaces and names ("the checkout service" lives in ``shop``? in
+``default``?) and then conclude that nothing exists. ``find`` answers the question they
+should have asked first: which objects are called something like this, and where. When
+nothing matches, it says which kinds and names do exist, so the next call can use a real
+name. It is a read: one ``kubectl get`` over the common kinds, run through the same read
+path as ``run_kubectl`` (classified, redacted, capped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from binks.tools.resources import canonical
+
+DEFAULT_KINDS = (
+    "deployments",
+    "statefulsets",
+    "daemonsets",
+    "services",
+    "pods",
+    "jobs",
+    "cronjobs",
+    "configmaps",
+    "ingresses",
+    "persistentvolumeclaims",
+)
+_COLUMNS = "KIND:.kind,NAMESPACE:.metadata.namespace,NAME:.metadata.name,LABELS:.metadata.labels"
+_NOISE = frozenset({"kube-root-ca.crt"})
+MAX_MATCHES = 25
+MAX_LISTED = 12
+
+
+class FindArgs(BaseModel):
+    """Arguments of ``find``."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    text: str = Field(min_length=1, max_length=100, description="Part of a name or label value.")
+    kind: str | None = Field(None, max_length=60, description="Only this kind, e.g. deployment.")
+
+
+DESCRIPTION = "Find objects whose name or labels contain `text`, in every namespace. Use it before guessing."
+
+
+def find_spec() -> dict[str, object]:
+    """The OpenAI-style function spec of ``find``."""
+    return {
+        "type": "function",
+        "function": {
+            "name": "find",
+            "description": DESCRIPTION,
+            "parameters": {
+                "type": "object",
+                "properties": {"text": {"type": "string"}, "kind": {"type": "string"}},
+                "required": ["text"],
+            },
+        },
+    }
+
+
+def find_command(call: FindArgs) -> str:
+    """The kubectl read ``find`` runs."""
+    kinds = _plural(call.kind) if call.kind else ",".join(DEFAULT_KINDS)
+    return f"get {kinds} -A --no-headers -o custom-columns={_COLUMNS}"
+
+
+def _plural(kind: str) -> str:
+    name = canonical(kind)
+    return name if name.endswith("s") else f"{name}s"
+
+
+class Row(BaseModel):
+    """One object in ``find``'s listing."""
+
+    kind: str
+    namespace: str
+    name: str
+    labels: dict[str, str]
+
+    def line(self) -> str:
+        """``deployment web -n shop (app=web)``: the form a next call can copy."""
+        labels = ",".join(f"{key}={value}" for key, value in sorted(self.labels.items()))
+        where = f" -n {self.namespace}" if self.namespace not in ("", "<none>") else ""
+        return f"{self.kind.lower()} {self.name}{where}" + (f" ({labels})" if labels else "")
+
+
+def parse_rows(output: str) -> list[Row]:
+    """The rows of the custom-columns listing (``map[app:web tier:front]`` labels)."""
+    rows: list[Row] = []
+    for line in output.splitlines():
+        parts = line.split(None, 3)
+        if len(parts) < 3 or parts[2] in _NOISE:
+            continue
+        labels_text = parts[3] if len(parts) > 3 else ""
+        labels = dict(re.findall(r"([\w./-]+):([\w.-]*)", labels_text.removeprefix("map[").removesuffix("]")))
+        rows.append(Row(kind=parts[0], namespace=parts[1], name=parts[2], labels=labels))
+    return rows
+
+
+def _matches(row: Row, words: list[str]) -> bool:
+    haystack = " ".join([row.name, *row.labels.values()]).lower()
+    return all(word in haystack for word in words)
+
+
+def answer(call: FindArgs, rows: list[Row]) -> str:
+    """What ``find`` tells the model: the matches, or what exists when nothing matched."""
+    words = [word for word in re.split(r"[\s/_]+", call.text.lower()) if word]
+    found = [row for row in rows if _matches(row, words)]
+    if found:
+        shown = "\n".join(row.line() for row in found[:MAX_MATCHES])
+        more = (
+            f"\n(+{len(found) - MAX_MATCHES} more; add kind or a longer text)"
+            if len(found) > MAX_MATCHES
+            else ""
+        )
+        return f"Found {len(found)} object(s) matching {call.text!r}:\n{shown}{more}\n"
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.namespace not in ("kube-system", "kube-public", "kube-node-lease"):
+            by_kind[row.kind.lower()].append(f"{row.namespace}/{row.name}")
+    if not by_kind:
+        return (
+            f"Nothing matches {call.text!r}, and there are no objects of those kinds outside kube-system.\n"
+        )
+    listed = "\n".join(
+        f"- {kind}: {', '.join(names[:MAX_LISTED])}"
+        + (f" (+{len(names) - MAX_LISTED})" if len(names) > MAX_LISTED else "")
+        for kind, names in sorted(by_kind.items())
+    )
+    return f"Nothing matches {call.text!r}. What exists (namespace/name):\n{listed}\n"

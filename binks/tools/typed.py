@@ -1,0 +1,184 @@
+"""The typed tools and ``find``, in front of any toolbox, through the same gate as ``run_kubectl``.
+
+:class:`TypedToolbox` wraps the toolbox the graph uses. It adds the typed actions
+(:mod:`binks.tools.actions`) and ``find`` (:mod:`binks.tools.find`) to the tools the model
+sees, and lists the worker types that exist in ``spawn_worker_agent``'s schema (so a
+model cannot invent one). Every typed call is turned into a ``run_kubectl`` call before
+the inner toolbox sees it:
+
+- :meth:`assess` classifies the compiled argv with the inner toolbox's classifier (the
+  tool layer, from the argv, decides read or change; never this module);
+- :meth:`propose` fills in what the model left out from the cluster (the namespace of the
+  one object with that name, the only container), compiles the argv, and proposes it as a
+  ``run_kubectl`` change: the plan, dry-run, diff, approval, audit, execution and
+  verification are the inner toolbox's, unchanged;
+- ``find`` runs one ``kubectl get`` through the inner toolbox's :meth:`read`.
+
+A name that matches nothing or several things is an error that lists what does exist: the
+model gets real names for its next call instead of a guess being made for it.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from binks.errors import CommandRefused
+from binks.settings import Settings
+from binks.tools.actions import (
+    ACTIONS,
+    WITH_CONTAINER,
+    CreateConfigMapArgs,
+    action_specs,
+    compile_argv,
+    kind_of,
+    parse_action,
+)
+from binks.tools.find import FindArgs, answer, find_command, find_spec, parse_rows
+from binks.tools.models import (
+    ChangeResult,
+    Classification,
+    ClusterContext,
+    ProposedChange,
+    ReconcileOutcome,
+    ToolResult,
+    Verification,
+)
+from binks.tools.protocol import Toolbox
+from binks.tools.worker_job import available_types
+
+KUBECTL = "run_kubectl"
+TYPED = frozenset({"find", *ACTIONS})
+
+
+def _find_args(args: dict[str, Any]) -> FindArgs:
+    try:
+        return FindArgs.model_validate(args)
+    except ValueError as exc:
+        raise ValueError(f"bad arguments for find: {exc}") from exc
+
+
+class TypedToolbox:
+    """A :class:`~binks.tools.protocol.Toolbox` with typed tools compiled to the inner one's kubectl."""
+
+    def __init__(self, inner: Toolbox, settings: Settings) -> None:
+        self.inner = inner
+        self.settings = settings
+
+    def specs(self) -> list[dict[str, Any]]:
+        """The inner tools (worker types listed), then ``find`` and the actions."""
+        base = [self._with_worker_types(spec) for spec in self.inner.specs()]
+        if self.settings.tool_set == "basic":
+            return base
+        return [*base, find_spec(), *action_specs()]
+
+    def _with_worker_types(self, spec: dict[str, Any]) -> dict[str, Any]:
+        function = spec.get("function") or {}
+        types = available_types(self.settings)
+        if function.get("name") != "spawn_worker_agent" or not types:
+            return spec
+        parameters = dict(function.get("parameters") or {})
+        properties = dict(parameters.get("properties") or {})
+        properties["agent_type"] = {**properties.get("agent_type", {}), "enum": types}
+        parameters["properties"] = properties
+        return {**spec, "function": {**function, "parameters": parameters}}
+
+    def assess(self, name: str, args: dict[str, Any]) -> Classification:
+        """``find`` is a read; an action is whatever its compiled argv is to the classifier."""
+        if name == "find":
+            call = _find_args(args)
+            return Classification(
+                mutating=False,
+                verb="find",
+                resource=call.kind,
+                risk="read",
+                reason="lists object names and labels in every namespace",
+            )
+        if name in ACTIONS:
+            argv = compile_argv(parse_action(name, args))
+            return self.inner.assess(KUBECTL, {"command": shlex.join(argv)})
+        return self.inner.assess(name, args)
+
+    async def read(self, name: str, args: dict[str, Any]) -> ToolResult:
+        """``find`` through the inner read path; anything else as the inner toolbox reads it."""
+        if name in ACTIONS:
+            raise CommandRefused(f"{name} is a change: it needs approval")
+        if name != "find":
+            return await self.inner.read(name, args)
+        call = _find_args(args)
+        listing = await self.inner.read(KUBECTL, {"command": find_command(call)})
+        if not listing.ok:
+            return listing
+        return ToolResult(ok=True, output=answer(call, parse_rows(listing.output)))
+
+    async def propose(
+        self, name: str, args: dict[str, Any], *, thread_id: str, step_id: str
+    ) -> ProposedChange:
+        """An action as the ``run_kubectl`` change it compiles to; anything else unchanged."""
+        if name in ACTIONS:
+            command = await self.compile(name, args)
+            return await self.inner.propose(
+                KUBECTL, {"command": command}, thread_id=thread_id, step_id=step_id
+            )
+        return await self.inner.propose(name, args, thread_id=thread_id, step_id=step_id)
+
+    async def compile(self, name: str, args: dict[str, Any]) -> str:
+        """The kubectl command of an action, with its namespace and container found if left out."""
+        call = parse_action(name, args)
+        kind = kind_of(call)
+        if call.namespace is None:
+            if isinstance(call, CreateConfigMapArgs):
+                raise ValueError(f"create_configmap needs a namespace: {await self._namespaces()}")
+            call = call.model_copy(update={"namespace": await self._namespace_of(kind, call.name)})
+        container = None
+        if name in WITH_CONTAINER and not getattr(call, "container", None):
+            container = await self._only_container(kind, call.name, str(call.namespace))
+        return shlex.join(compile_argv(call, container))
+
+    async def _lines(self, command: str) -> list[str]:
+        result = await self.inner.read(KUBECTL, {"command": command})
+        if not result.ok:
+            raise ValueError(result.output.strip()[:400])
+        return [line.strip() for line in result.output.splitlines() if line.strip()]
+
+    async def _namespaces(self) -> str:
+        names = await self._lines("get namespaces -o custom-columns=NAME:.metadata.name --no-headers")
+        return f"the namespaces are {', '.join(names)}"
+
+    async def _namespace_of(self, kind: str, name: str) -> str:
+        columns = "-o custom-columns=NS:.metadata.namespace --no-headers"
+        found = await self._lines(f"get {kind} -A --field-selector metadata.name={name} {columns}")
+        found = [line for line in found if not line.startswith("No resources")]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValueError(
+                f"{kind} {name} exists in several namespaces ({', '.join(found)}): give namespace"
+            )
+        listing = await self.read("find", {"text": name, "kind": kind})
+        raise ValueError(f"no {kind} is named {name} in any namespace. {listing.output.strip()}")
+
+    async def _only_container(self, kind: str, name: str, namespace: str) -> str | None:
+        jsonpath = "{.spec.template.spec.containers[*].name}"
+        names = " ".join(
+            await self._lines(f"get {kind}/{name} -n {namespace} -o jsonpath={jsonpath}")
+        ).split()
+        if len(names) > 1:
+            raise ValueError(f"{kind} {name} has several containers ({', '.join(names)}): give container")
+        return names[0] if names else None
+
+    async def cluster_context(self) -> ClusterContext:
+        """The inner toolbox's context."""
+        return await self.inner.cluster_context()
+
+    async def execute(self, change: ProposedChange) -> ChangeResult:
+        """Changes are the inner toolbox's ``run_kubectl`` changes: it runs them."""
+        return await self.inner.execute(change)
+
+    async def verify(self, change: ProposedChange, result: ChangeResult) -> Verification:
+        """The inner toolbox's verification of the compiled command."""
+        return await self.inner.verify(change, result)
+
+    async def reconcile(self, change: ProposedChange) -> ReconcileOutcome:
+        """The inner toolbox's reconciliation of the compiled command."""
+        return await self.inner.reconcile(change)

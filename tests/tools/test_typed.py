@@ -1,0 +1,175 @@
+"""Typed tools and find on the real kubectl path: compiled argv, the same gate, the cluster changed."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from binks.tools.actions import ACTIONS, compile_argv, parse_action
+from binks.tools.argv import parse_argv
+from binks.tools.classify import classify_argv
+from binks.tools.models import ProposedChange
+from binks.tools.toolbox import KubeToolbox
+from binks.tools.typed import TypedToolbox
+from tests.fakes.kube_api import KubeApi
+from tests.fakes.kube_api.objects import configmap, deployment, service
+
+
+@pytest.fixture
+def typed(toolbox: KubeToolbox, kube_api: KubeApi) -> TypedToolbox:
+    kube_api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
+    kube_api.apply(deployment("web", namespace="shop", replicas=1, image="nginx:1.25"))
+    kube_api.apply(service("web", namespace="shop"))
+    kube_api.clear_requests()
+    return TypedToolbox(toolbox, toolbox.settings)
+
+
+async def _run(box: TypedToolbox, name: str, args: dict[str, Any]) -> ProposedChange:
+    """Propose, execute and verify a typed call as the graph does; return the proposed change."""
+    assert box.assess(name, args).mutating
+    change = await box.propose(name, args, thread_id="t1", step_id="s1")
+    assert change.tool == "run_kubectl" and change.dry_run.ok, change.dry_run.message
+    result = await box.execute(change)
+    assert result.ok, result.error
+    verified = await box.verify(change, result)
+    assert verified.ok, verified
+    return change
+
+
+async def test_scale_finds_the_namespace_and_goes_through_the_gate(
+    typed: TypedToolbox, kube_api: KubeApi
+) -> None:
+    change = await typed.propose("scale", {"name": "web", "replicas": 3}, thread_id="t1", step_id="s1")
+    assert change.argv == ["scale", "deployment/web", "-n", "shop", "--replicas=3"]
+    assert change.namespace == "shop" and change.verb == "scale"
+    assert "replicas: 1" in (change.dry_run.diff or "") and "replicas: 3" in (change.dry_run.diff or "")
+    assert kube_api.mutations() == [], "proposing is a dry-run"
+    await _run(typed, "scale", {"name": "web", "replicas": 3})
+    assert kube_api.get("deployments", "web", "shop")["spec"]["replicas"] == 3  # type: ignore[index]
+
+
+async def test_image_resources_restart_and_rollback(typed: TypedToolbox, kube_api: KubeApi) -> None:
+    change = await _run(typed, "set_image", {"name": "web", "image": "nginx:1.27"})
+    assert change.argv == ["set", "image", "deployment/web", "web=nginx:1.27", "-n", "shop"]
+    await _run(typed, "set_resources", {"name": "web", "namespace": "shop", "memory_limit": "256Mi"})
+    web = kube_api.get("deployments", "web", "shop")
+    assert web is not None
+    container = web["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] == "nginx:1.27", "the image survived the resources change"
+    assert container["resources"]["limits"]["memory"] == "256Mi"
+    restart = await _run(typed, "restart", {"name": "web"})
+    assert restart.argv == ["rollout", "restart", "deployment/web", "-n", "shop"]
+    await _run(typed, "rollback", {"name": "web"})
+
+
+async def test_selector_and_configmap_mount(typed: TypedToolbox, kube_api: KubeApi) -> None:
+    await _run(typed, "set_selector", {"name": "web", "selector": {"app": "web", "tier": "front"}})
+    svc = kube_api.get("services", "web", "shop")
+    assert svc is not None and svc["spec"]["selector"] == {"app": "web", "tier": "front"}
+    created = await _run(
+        typed, "create_configmap", {"name": "web-conf", "namespace": "shop", "data": {"mode": "fast"}}
+    )
+    assert created.verb == "create"
+    found = kube_api.get("configmaps", "web-conf", "shop")
+    assert found is not None and found["data"] == {"mode": "fast"}
+    await _run(typed, "mount_configmap", {"name": "web", "configmap": "web-conf", "path": "/etc/web"})
+    spec = kube_api.get("deployments", "web", "shop")["spec"]["template"]["spec"]  # type: ignore[index]
+    assert {"name": "cm-web-conf", "configMap": {"name": "web-conf"}} in spec["volumes"]
+    assert spec["containers"][0]["volumeMounts"] == [{"name": "cm-web-conf", "mountPath": "/etc/web"}]
+    assert spec["containers"][0]["image"] == "nginx:1.25"
+
+
+async def test_a_name_that_is_nowhere_lists_what_exists(typed: TypedToolbox, kube_api: KubeApi) -> None:
+    with pytest.raises(ValueError, match=r"no deployment is named shp-web in any namespace") as caught:
+        await typed.propose("scale", {"name": "shp-web", "replicas": 2}, thread_id="t", step_id="s1")
+    assert "shop/web" in str(caught.value), "the error names what does exist"
+    kube_api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "blog"}})
+    kube_api.apply(deployment("web", namespace="blog"))
+    with pytest.raises(ValueError, match=r"several namespaces \(blog, shop\)"):
+        await typed.propose("scale", {"name": "web", "replicas": 2}, thread_id="t", step_id="s1")
+    with pytest.raises(ValueError, match="create_configmap needs a namespace: the namespaces are"):
+        await typed.propose(
+            "create_configmap", {"name": "x", "data": {"a": "b"}}, thread_id="t", step_id="s1"
+        )
+    assert kube_api.mutations() == []
+
+
+async def test_two_containers_need_a_name(typed: TypedToolbox, kube_api: KubeApi) -> None:
+    two = deployment("api", namespace="shop")
+    two["spec"]["template"]["spec"]["containers"].append({"name": "sidecar", "image": "busybox:1.36"})
+    kube_api.apply(two)
+    with pytest.raises(ValueError, match=r"several containers \(api, sidecar\): give container"):
+        await typed.propose("set_image", {"name": "api", "image": "x:1"}, thread_id="t", step_id="s1")
+    change = await typed.propose(
+        "set_image", {"name": "api", "image": "x:1", "container": "sidecar"}, thread_id="t", step_id="s1"
+    )
+    assert change.argv is not None and "sidecar=x:1" in change.argv
+
+
+async def test_find_matches_names_and_labels_or_lists_what_exists(
+    typed: TypedToolbox, kube_api: KubeApi
+) -> None:
+    kube_api.apply(configmap("checkout-settings", {"a": "b"}, namespace="shop"))
+    assert not typed.assess("find", {"text": "web"}).mutating
+    found = await typed.read("find", {"text": "checkout"})
+    assert found.ok and "configmap checkout-settings -n shop" in found.output
+    by_kind = await typed.read("find", {"text": "web", "kind": "deploy"})
+    assert "deployment web -n shop (app=web)" in by_kind.output and "service" not in by_kind.output
+    nothing = await typed.read("find", {"text": "payments"})
+    assert nothing.output.startswith("Nothing matches 'payments'. What exists")
+    assert "shop/web" in nothing.output and "kube-root-ca.crt" not in nothing.output
+    assert kube_api.mutations() == []
+
+
+async def test_actions_are_never_reads(typed: TypedToolbox) -> None:
+    with pytest.raises(Exception, match="needs approval"):
+        await typed.read("scale", {"name": "web", "replicas": 2})
+
+
+def test_the_model_sees_the_typed_tools_and_the_real_worker_types(typed: TypedToolbox) -> None:
+    names = [spec["function"]["name"] for spec in typed.specs()]
+    assert names[:4] == ["run_kubectl", "get_cluster_status", "spawn_worker_agent", "check_agent_status"]
+    assert set(names[4:]) == {"find", *ACTIONS}
+    spawn = next(spec for spec in typed.specs() if spec["function"]["name"] == "spawn_worker_agent")
+    assert spawn["function"]["parameters"]["properties"]["agent_type"]["enum"] == ["echo"]
+    basic = TypedToolbox(typed.inner, typed.settings.model_copy(update={"tool_set": "basic"}))
+    assert len(basic.specs()) == 4
+
+
+NAMES = st.from_regex(r"[a-z][a-z0-9-]{0,20}[a-z0-9]", fullmatch=True)
+QUANTITIES = st.sampled_from(["100m", "1", "0.5", "64Mi", "1Gi", "250m"])
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30)
+CALLS = st.one_of(
+    st.builds(lambda n, r: ("scale", {"name": n, "replicas": r}), NAMES, st.integers(0, 1000)),
+    st.builds(lambda n, i: ("set_image", {"name": n, "image": i}), NAMES, TEXT),
+    st.builds(lambda n, q: ("set_resources", {"name": n, "cpu_limit": q}), NAMES, QUANTITIES),
+    st.builds(lambda n, r: ("rollback", {"name": n, "revision": r}), NAMES, st.none() | st.integers(1, 99)),
+    st.builds(lambda n: ("restart", {"name": n}), NAMES),
+    st.builds(lambda n, k, v: ("set_selector", {"name": n, "selector": {k: v}}), NAMES, NAMES, NAMES),
+    st.builds(lambda n, k, v: ("create_configmap", {"name": n, "data": {k: v}}), NAMES, NAMES, TEXT),
+    st.builds(lambda n, c: ("mount_configmap", {"name": n, "configmap": c, "path": "/etc/x"}), NAMES, NAMES),
+)
+
+
+@given(call=CALLS, namespace=NAMES, container=NAMES)
+def test_every_action_compiles_to_one_change_the_classifier_judges(
+    call: tuple[str, dict[str, Any]], namespace: str, container: str
+) -> None:
+    name, args = call
+    argv = compile_argv(parse_action(name, {**args, "namespace": namespace}), container)
+    assert shlex.split(shlex.join(argv)) == argv, "the command survives the trip through run_kubectl"
+    judged = classify_argv(argv)
+    assert judged.mutating and judged.namespace == namespace
+    assert parse_argv(argv).positionals[0] in (
+        f"deployment/{args['name']}",
+        f"service/{args['name']}",
+        args["name"],
+    )
+    if name == "mount_configmap":
+        patch = json.loads(argv[argv.index("-p") + 1])
+        assert patch["spec"]["template"]["spec"]["containers"][0]["name"] == container
