@@ -5,32 +5,54 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from langchain_core.messages import SystemMessage
+
 SYSTEM_PROMPT = """You are Binks, an assistant for a small Kubernetes cluster.
 Look before you answer: every name, count and state in your answer comes from a tool result.
 Run commands yourself with a tool call; never tell the person what they could run.
 Tools:
-- run_kubectl: one kubectl command, without the word kubectl and without a shell (no pipes,
-  ;, &&, $(...), files). Reads run at once. Changes (scale, set image, delete, apply, rollout
-  restart) are shown to a person, run only after approval, and are verified.
+- find: where objects are, by part of a name or label, in every namespace. Use it first when
+  you do not know an object's namespace or exact name.
 - get_cluster_status: nodes, pods by phase, unhealthy pods and why, recent warnings.
+- run_kubectl: one kubectl command, without the word kubectl and without a shell (no pipes,
+  ;, &&, $(...), files). Filter with -n NAMESPACE or -A, -l key=value, --field-selector,
+  -o wide, -o custom-columns=NAME:.metadata.name,...
+- Changes: scale, set_image, set_resources, rollback, restart, set_selector,
+  create_configmap, mount_configmap; run_kubectl for any other change. Changes are shown to
+  a person, run only after approval, and are verified.
 - spawn_worker_agent, check_agent_status: long jobs run on the cluster (need approval).
-Filter with kubectl itself: -n NAMESPACE or -A, -l key=value, --field-selector,
--o wide, -o name, -o jsonpath=... For one object, find its namespace first.
 Examples of good calls:
 - is anything broken? -> get_cluster_status {}
 - which pods run? -> run_kubectl {"command": "get pods -A"}
 - which deployments exist? -> run_kubectl {"command": "get deployments -A -o wide"}
 - recent warnings -> run_kubectl {"command": "get events -A --field-selector type=Warning"}
+After an error, fix the call as the error says and try again.
 Never claim a change worked unless a tool result says it was executed and verified.
-Answer briefly and concretely."""
+Answer briefly and concretely: name the objects and values you found."""
 
-PROMPT_BUDGET_TOKENS = 1200
-"""System prompt plus tool schemas, in tokens-ish (chars / 4): about 18 s of prompt on a 2-core CPU."""
+PROMPT_BUDGET_TOKENS = 1700
+"""System prompt plus every tool schema, in tokens-ish (chars / 4): about 25 s of prompt on a 2-core
+CPU the first time. The prefix is the same byte for byte in every turn of every task (the
+context line is a message of its own), so backends that cache the prompt prefix (Ollama,
+llama.cpp's server) read it once, not at every turn."""
 
 
 def system_prompt(context_line: str | None) -> str:
     """The system prompt with this task's cluster context (context name, namespaces)."""
     return f"{SYSTEM_PROMPT}\n{context_line}" if context_line else SYSTEM_PROMPT
+
+
+def system_messages(context_line: str | None) -> list[SystemMessage]:
+    """The system prompt, then the task's cluster context as a message of its own.
+
+    The first message (and the tool schemas the chat template puts with it) stays the same
+    byte for byte from task to task, so a backend that caches the prompt prefix (Ollama,
+    llama.cpp's server) reads it once instead of at every turn of every task.
+    """
+    messages = [SystemMessage(SYSTEM_PROMPT)]
+    if context_line:
+        messages.append(SystemMessage(context_line))
+    return messages
 
 
 def prompt_tokens(text: str) -> int:

@@ -34,6 +34,8 @@ from binks.tools.actions import (
     kind_of,
     parse_action,
 )
+from binks.tools.argv import parse_argv
+from binks.tools.classify import split_command
 from binks.tools.find import FindArgs, answer, find_command, find_spec, parse_rows
 from binks.tools.models import (
     ChangeResult,
@@ -45,6 +47,7 @@ from binks.tools.models import (
     Verification,
 )
 from binks.tools.protocol import Toolbox
+from binks.tools.recovery import advice
 from binks.tools.worker_job import available_types
 
 KUBECTL = "run_kubectl"
@@ -56,6 +59,18 @@ def _find_args(args: dict[str, Any]) -> FindArgs:
         return FindArgs.model_validate(args)
     except ValueError as exc:
         raise ValueError(f"bad arguments for find: {exc}") from exc
+
+
+def _advice(name: str, args: dict[str, Any], error: str) -> str | None:
+    """The next step :mod:`binks.tools.recovery` reads from a kubectl error, if it knows one."""
+    command = args.get("command")
+    if name != KUBECTL or not isinstance(command, str):
+        return None
+    try:
+        argv = split_command(command)
+    except CommandRefused:
+        return None
+    return advice(parse_argv(argv), error)
 
 
 class TypedToolbox:
@@ -104,7 +119,13 @@ class TypedToolbox:
         if name in ACTIONS:
             raise CommandRefused(f"{name} is a change: it needs approval")
         if name != "find":
-            return await self.inner.read(name, args)
+            result = await self.inner.read(name, args)
+            tip = _advice(name, args, result.output) if not result.ok else None
+            return (
+                result.model_copy(update={"output": f"{result.output.rstrip()}\nNext step: {tip}\n"})
+                if tip
+                else result
+            )
         call = _find_args(args)
         listing = await self.inner.read(KUBECTL, {"command": find_command(call)})
         if not listing.ok:

@@ -44,6 +44,8 @@ class ScriptedChatModel(BaseChatModel):
     position: int = 0
     received: list[list[BaseMessage]] = Field(default_factory=list)
     bound_tools: list[Any] = Field(default_factory=list)
+    with_tools: list[bool] = Field(default_factory=list)
+    """Per call: whether tools were bound to it (the final answer is asked without)."""
 
     @classmethod
     def from_script(cls, steps: list[dict[str, Any]]) -> ScriptedChatModel:
@@ -71,12 +73,13 @@ class ScriptedChatModel(BaseChatModel):
         tool_choice: str | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
-        """Remember the tools and return the model itself (the script decides the calls)."""
+        """Remember the tools; calls through the result are marked in :attr:`with_tools`."""
         self.bound_tools = list(tools)
-        return self
+        return self.bind(tools=self.bound_tools)
 
-    def _next(self, messages: list[BaseMessage]) -> dict[str, Any]:
+    def _next(self, messages: list[BaseMessage], kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
         self.received.append(list(messages))
+        self.with_tools.append(bool((kwargs or {}).get("tools")))
         if self.position >= len(self.script):
             raise ScriptExhausted(f"the script has only {len(self.script)} answers")
         step = self.script[self.position]
@@ -100,7 +103,7 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        step = self._next(messages)
+        step = self._next(messages, kwargs)
         if "error" in step:
             raise ConnectionError(step["error"])
         return ChatResult(generations=[ChatGeneration(message=self._message(step))])
@@ -112,7 +115,7 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        step = self._next(messages)
+        step = self._next(messages, kwargs)
         for chunk in self._chunks(step):
             if run_manager is not None:
                 run_manager.on_llm_new_token(str(chunk.message.content), chunk=chunk)
@@ -127,7 +130,7 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        step = self._next(messages)
+        step = self._next(messages, kwargs)
         if step.get("sleep"):
             await asyncio.sleep(float(step["sleep"]))
         if "error" in step and not step.get("content"):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 import re
 
-from binks.graph.prompts import PROMPT_BUDGET_TOKENS, SYSTEM_PROMPT, prompt_tokens, system_prompt
+from binks.graph.prompts import (
+    PROMPT_BUDGET_TOKENS,
+    SYSTEM_PROMPT,
+    prompt_tokens,
+    system_messages,
+    system_prompt,
+)
+from binks.tools.actions import action_specs
+from binks.tools.find import find_spec
 from binks.tools.models import ClusterContext
 from binks.tools.registry import tool_specs
 
@@ -15,9 +23,17 @@ TWENTY = [f"team-{index:02d}-apps" for index in range(20)]
 def test_system_prompt_and_tool_schemas_fit_the_budget() -> None:
     context = ClusterContext(context="home-cluster", namespaces=["default", "kube-system", *TWENTY]).line()
     prompt = system_prompt(context)
-    schemas = json.dumps(tool_specs(), separators=(",", ":"))
+    every_tool = [*tool_specs(), find_spec(), *action_specs()]  # what the graph shows (tool_set=typed)
+    schemas = json.dumps(every_tool, separators=(",", ":"))
     total = prompt_tokens(prompt) + prompt_tokens(schemas)
     assert total <= PROMPT_BUDGET_TOKENS, f"{total} tokens-ish: shorten the prompt or the tool descriptions"
+
+
+def test_the_context_is_a_message_of_its_own_after_the_unchanging_prompt() -> None:
+    first, second = system_messages("Cluster: context home; namespaces: default, shop.")
+    assert first.content == SYSTEM_PROMPT
+    assert second.content == "Cluster: context home; namespaces: default, shop."
+    assert [m.content for m in system_messages(None)] == [SYSTEM_PROMPT]
 
 
 def test_a_huge_cluster_does_not_blow_the_prompt() -> None:

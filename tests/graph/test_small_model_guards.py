@@ -13,6 +13,7 @@ import pytest
 from langchain_core.messages import AIMessage, SystemMessage
 
 from binks.graph.guards import NUDGED_KEY, UNCHECKED_NOTE, about_cluster, suggests_command
+from binks.graph.prompts import SYSTEM_PROMPT
 from binks.graph.repeats import FAILURE_LIMIT
 from binks.tools.models import DryRun, ObjectRef, ProposedChange
 from tests.fakes.toolbox import FakeToolbox
@@ -284,10 +285,11 @@ async def test_the_prompt_carries_the_cluster_context_read_once_per_task(tmp_pat
     ]
     async with open_harness(tmp_path, script, toolbox) as h:
         await h.ask("which deployments exist?")
-        system = h.model.received[0][0]
-        assert isinstance(system, SystemMessage)
-        assert "Cluster: context fake; namespaces: kube-system, shop." in str(system.content)
-        assert h.model.received[1][0].content == system.content
+        system, context = h.model.received[0][:2]
+        assert isinstance(system, SystemMessage) and isinstance(context, SystemMessage)
+        assert system.content == SYSTEM_PROMPT, "the first message is the same in every task (prompt cache)"
+        assert context.content == "Cluster: context fake; namespaces: kube-system, shop."
+        assert h.model.received[1][1].content == context.content
         assert toolbox.context_reads == 1
         await h.ask("hello")
         assert toolbox.context_reads == 2

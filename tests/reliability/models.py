@@ -41,7 +41,7 @@ class PerTaskModel(ScriptedChatModel):
         """A model with an empty script (it never reads one)."""
         return cls(script=[], change=change, namespace=namespace)
 
-    def _next(self, messages: list[BaseMessage]) -> dict[str, Any]:
+    def _next(self, messages: list[BaseMessage], kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
         self.received.append(list(messages))
         asked = max(i for i, message in enumerate(messages) if isinstance(message, HumanMessage))
         found = _TARGET.search(str(messages[asked].content))

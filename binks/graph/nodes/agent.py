@@ -24,7 +24,7 @@ from binks.graph.deps import GraphDeps, Node
 from binks.graph.final import FINAL_KEY, FinalReason, closing_note, evidence_answer, final_answer
 from binks.graph.guards import NUDGED_KEY, nudge_for, nudge_text
 from binks.graph.model import bind_agent_tools
-from binks.graph.prompts import EMPTY_ANSWER_PROMPT, corrective_prompt, system_prompt
+from binks.graph.prompts import EMPTY_ANSWER_PROMPT, corrective_prompt, system_messages
 from binks.graph.repair import CallCheck, ToolSchemas, check_message, repaired_message
 from binks.graph.repeats import CallFailures
 from binks.graph.review import answer_review, namespaces_of, recovery
@@ -94,7 +94,7 @@ def make_agent(deps: GraphDeps) -> Node:
         if context is None:
             context = await _context_line(deps)
             update["context"] = context
-        messages: list[BaseMessage] = [SystemMessage(system_prompt(context)), *state["messages"]]
+        messages: list[BaseMessage] = [*system_messages(context), *state["messages"]]
         early: FinalReason | None = None if "run_key" in update else state.get("final_only")  # type: ignore[assignment]
         if turns >= deps.settings.max_steps:
             early = "bound"

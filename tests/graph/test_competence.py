@@ -1,0 +1,258 @@
+"""What a small model does wrong, class by class, and what Binks does about it.
+
+Each test drives the real graph with a scripted model whose answers are what the 1.5B
+model was seen to write, against the real tool schemas (``tool_specs()`` plus the typed
+tools), and checks what a person would notice: the answer, what ran, what was asked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from binks.graph.final import FINAL_KEY
+from binks.graph.marks import REPEATED_KEY
+from binks.graph.nodes.agent import REVIEWED_KEY
+from binks.tools.registry import tool_specs
+from tests.fakes.toolbox import FakeToolbox
+from tests.graph.harness import open_harness
+
+
+class RealSpecsToolbox(FakeToolbox):
+    """The fake cluster, with the tool schemas the model really sees."""
+
+    def specs(self) -> list[dict[str, Any]]:
+        return tool_specs()
+
+
+def text_call(tool: str, **args: Any) -> str:
+    return json.dumps({"name": tool, "arguments": args})
+
+
+def kubectl(command: str) -> dict[str, Any]:
+    return {"name": "run_kubectl", "args": {"command": command}}
+
+
+def results(messages: list[Any]) -> list[str]:
+    return [str(m.content) for m in messages if isinstance(m, ToolMessage)]
+
+
+async def test_a_repeated_successful_call_is_answered_from_the_first_result(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    status = {"content": text_call("get_cluster_status")}
+    script = [status, status, {"content": "The cluster has 1 ready node."}]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("How many nodes does the cluster have?")
+        assert toolbox.reads == [("get_cluster_status", {})], "the repeat did not run"
+        repeat = results(state["messages"])[-1]
+        assert repeat.startswith("Not run again: this exact call already succeeded")
+        assert "nodes: 1 ready" in repeat, "the model is shown the earlier result again"
+        assert state["final_answer"] == "The cluster has 1 ready node."
+
+
+async def test_spelled_differently_is_still_the_same_call(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deploy -n shop")]},
+        {"tool_calls": [kubectl("kubectl get deployments --namespace=shop")]},
+        {"tool_calls": [kubectl("get deployment --namespace shop")]},
+        {"content": "web runs 1 replica."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("what runs in shop?")
+        assert len(toolbox.reads) == 1
+        final = h.model.received[-1]
+        assert "Stop calling tools now" in str(final[-1].content), "the second repeat asks for the answer"
+        assert state["final_answer"].startswith("web runs 1 replica.")
+        assert "kept asking for results it already had" in state["final_answer"]
+        marked = [
+            m
+            for m in state["messages"]
+            if isinstance(m, ToolMessage) and m.additional_kwargs.get(REPEATED_KEY)
+        ]
+        assert len(marked) == 2
+
+
+async def test_a_loop_that_never_answers_still_ends_with_an_answer(tmp_path: Path) -> None:
+    """25 calls to get_cluster_status, as seen: now two runs, then one answer without tools."""
+    toolbox = RealSpecsToolbox()
+    script = [{"content": text_call("get_cluster_status")}] * 25
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("How many nodes does the cluster have?")
+        assert len(h.model.received) == 4, "one run, two repeats, then the answer without tools"
+        assert toolbox.reads == [("get_cluster_status", {})]
+        answer = state["final_answer"]
+        assert "nodes: 1 ready" in answer, "a model that still calls tools gets the evidence as its answer"
+        assert answer.strip() and "Stopped" not in answer
+
+
+async def test_a_new_change_lets_the_same_read_run_again(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    look = {"tool_calls": [kubectl("get deployments -n shop")]}
+    script = [
+        look,
+        {"tool_calls": [kubectl("scale deployment web -n shop --replicas=3")]},
+        look,
+        {"content": "3."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        await h.ask("scale web in shop to 3 and show it")
+        state = await h.decide("approve")
+        assert [name for name, _ in toolbox.reads] == ["run_kubectl", "run_kubectl"], (
+            "read again after the change"
+        )
+        assert "replicas=3" in results(state["messages"])[-1]
+
+
+async def test_two_calls_on_two_lines_both_run(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    two = text_call("get_cluster_status") + "\n" + text_call("run_kubectl", command="get deployments -n shop")
+    async with open_harness(tmp_path, [{"content": two}, {"content": "web runs in shop."}], toolbox) as h:
+        state = await h.ask("what runs in shop?")
+        assert [name for name, _ in toolbox.reads] == ["get_cluster_status", "run_kubectl"]
+        assert state["final_answer"] == "web runs in shop."
+
+
+async def test_a_truncated_trailing_call_is_dropped_with_a_note(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    cut = text_call("run_kubectl", command="get deployments -n shop") + '\n{"name": "run_kubectl", "argu'
+    async with open_harness(tmp_path, [{"content": cut}, {"content": "web runs in shop."}], toolbox) as h:
+        state = await h.ask("what runs in shop?")
+        assert len(toolbox.reads) == 1
+        said = str(h.model.received[1][-2].content)
+        assert "a tool call cut off at the end of the answer was dropped" in said
+        assert state["final_answer"] == "web runs in shop."
+
+
+async def test_giving_up_after_an_error_is_asked_to_try_again(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployment web -n default")]},
+        {"content": "I'm sorry, I can't help with that."},
+        {"tool_calls": [kubectl("get deployment web -n shop")]},
+        {"content": "web runs 1 replica of nginx:1.25 in shop."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("how many replicas does web have?")
+        ask_again = str(h.model.received[2][-1].content)
+        assert ask_again.startswith("Do not give up yet. The call failed with: Error from server (NotFound)")
+        assert state["final_answer"] == "web runs 1 replica of nginx:1.25 in shop."
+        retried = [m for m in state["messages"] if getattr(m, "response_metadata", {}).get(REVIEWED_KEY)]
+        assert [m.response_metadata[REVIEWED_KEY] for m in retried] == ["recover"]
+
+
+async def test_giving_up_is_accepted_after_the_recovery_budget(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    missing = [kubectl(f"get deployment web{n} -n default") for n in range(3)]
+    sorry = {"content": "Sorry, I cannot find it."}
+    script = [
+        {"tool_calls": [missing[0]]},
+        sorry,
+        {"tool_calls": [missing[1]]},
+        sorry,
+        {"tool_calls": [missing[2]]},
+    ]
+    script += [sorry]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("how is web?")
+        assert state["final_answer"] == "Sorry, I cannot find it."
+        assert len(h.model.received) == 6, "asked again twice, then the answer stands"
+
+
+async def test_a_policy_refusal_is_not_argued_with(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("delete pvc data -n kube-system")]},
+        {"content": "I can't: Binks refuses that."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("delete the data volume claim in kube-system")
+        assert state["final_answer"] == "I can't: Binks refuses that."
+        assert len(h.model.received) == 2 and toolbox.mutations == []
+
+
+async def test_which_answered_with_a_number_is_asked_to_name_it(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": "1"},
+        {"content": "web, with 1 replica."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("Which deployment runs in shop?")
+        check = str(h.model.received[2][-1].content)
+        assert "your answer names nothing the tool results show" in check
+        assert state["final_answer"] == "web, with 1 replica."
+
+
+async def test_an_invented_object_is_asked_about_once(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": "The pod web-5d8f7-x2x9q is crashing."},
+        {"content": "The pod web-5d8f7-x2x9q is crashing."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("is web healthy?")
+        assert "your answer names web-5d8f7-x2x9q, which no tool result shows" in str(
+            h.model.received[2][-1].content
+        )
+        assert len(h.model.received) == 3, "asked once; the second answer stands"
+        assert state["final_answer"] == "The pod web-5d8f7-x2x9q is crashing."
+
+
+async def test_an_answer_about_another_namespace_is_asked_again(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [{"name": "get_cluster_status", "args": {}}]},
+        {"content": "coredns in kube-system is pending."},
+        {"content": "web in shop runs 1 replica."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("is the deployment in shop ok?")
+        check = str(h.model.received[2][-1].content)
+        assert "the question is about namespace shop, but your answer is about kube-system" in check
+        assert state["final_answer"] == "web in shop runs 1 replica."
+
+
+async def test_an_echoed_question_is_not_an_answer(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": "How many replicas does web have?"},
+        {"content": "web has 1 replica."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("How many replicas does web have?")
+        assert "your answer repeats the question" in str(h.model.received[2][-1].content)
+        assert state["final_answer"] == "web has 1 replica."
+
+
+async def test_a_typed_change_is_proposed_as_its_kubectl_command(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    scale = {"content": text_call("scale", name="web", namespace="shop", replicas=3)}
+    async with open_harness(tmp_path, [scale, {"content": "web now runs 3 replicas."}], toolbox) as h:
+        await h.ask("scale web in shop to 3")
+        pending = await h.pending()
+        (step,) = pending.plan.steps
+        assert (step.tool, step.argv) == (
+            "run_kubectl",
+            ["scale", "deployment/web", "-n", "shop", "--replicas=3"],
+        )
+        assert toolbox.mutations == [], "nothing runs before the approval"
+        state = await h.decide("approve")
+        assert toolbox.mutations == [["scale", "deployment/web", "-n", "shop", "--replicas=3"]]
+        assert "executed and verified" in state["final_answer"]
+
+
+async def test_the_final_answer_without_tools_is_marked(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    looks = [{"tool_calls": [kubectl(f"get deployment web -n shop -o jsonpath={{.{n}}}")]} for n in "ab"]
+    async with open_harness(tmp_path, [*looks, {"content": "web is fine."}], toolbox, max_steps=2) as h:
+        state = await h.ask("look at web")
+        final = state["messages"][-1]
+        assert final.response_metadata[FINAL_KEY] == "bound"
+        assert h.model.with_tools == [True, True, False], "the final answer is asked with no tools bound"
