@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, ToolMessage
 
 from binks.errors import BinksError
 from binks.eval.runner import AgentRun, Approvals
 from binks.graph.decision import Decision
+from binks.graph.final import FINAL_KEY
 from binks.graph.guards import NUDGED_KEY
+from binks.graph.marks import repeated
+from binks.graph.nodes.agent import REVIEWED_KEY
+from binks.graph.nodes.respond import CHANGES_HEADER
 from binks.graph.repair import REPAIRED_CALLS_KEY
 from binks.server.app import create_app
 from binks.server.run_task import Run, thread_config
@@ -98,10 +103,13 @@ class ServerAgent:
     async def _summary(self, thread_id: str, run: Run | None, asked: int, error: str | None) -> AgentRun:
         state = await self.services.graph.aget_state(thread_config(thread_id))
         values: dict[str, Any] = state.values
-        answers = [message for message in values.get("messages", []) if isinstance(message, AIMessage)]
+        messages = values.get("messages", [])
+        answers = [message for message in messages if isinstance(message, AIMessage)]
         history = values.get("history") or []
+        answer = str(values.get("final_answer") or (run.result if run else "") or "")
+        reviews = [str(message.response_metadata.get(REVIEWED_KEY, "")) for message in answers]
         return AgentRun(
-            answer=str(values.get("final_answer") or (run.result if run else "") or ""),
+            answer=answer,
             thread_id=thread_id,
             turns=len(answers),
             tool_calls=sum(len(message.tool_calls) for message in answers),
@@ -114,8 +122,36 @@ class ServerAgent:
             tokens=sum(
                 message.usage_metadata["total_tokens"] for message in answers if message.usage_metadata
             ),
+            loops_stopped=sum(
+                1 for message in messages if isinstance(message, ToolMessage) and repeated(message)
+            ),
+            recoveries=reviews.count("recover"),
+            answer_checks=reviews.count("answer"),
+            early_answers=sum(1 for message in answers if message.response_metadata.get(FINAL_KEY)),
+            unverified_claim=claims_success(answer) and not _verified(history),
             error=error,
         )
+
+
+_CLAIM = re.compile(
+    r"\b(?:successfully|has been (?:scaled|updated|restarted|created|rolled back|changed|patched|mounted|set)"
+    r"|have been (?:scaled|updated|restarted|created|changed)|is now (?:running|scaled|using|set)"
+    r"|now (?:runs|has|uses))\b",
+    re.IGNORECASE,
+)
+
+
+def claims_success(answer: str) -> bool:
+    """Whether the model's part of an answer says a change worked (Binks' own step list left out)."""
+    said = answer.split(CHANGES_HEADER, 1)[0]
+    return _CLAIM.search(said) is not None
+
+
+def _verified(history: list[dict[str, Any]]) -> bool:
+    return any(
+        outcome.get("status") == "executed" and (outcome.get("verification") or {}).get("ok")
+        for outcome in history
+    )
 
 
 @asynccontextmanager

@@ -24,6 +24,16 @@ class RunCounts(BaseModel):
     approvals_asked: int = 0
     mutations_executed: int = 0
     tokens: int = 0
+    loops_stopped: int = 0
+    """Repeated calls Binks answered without running them."""
+    recoveries: int = 0
+    """Times the model was asked to try again after giving up on an error."""
+    answer_checks: int = 0
+    """Times an answer failed the answer check and was asked for again."""
+    early_answers: int = 0
+    """Final answers asked for with no tools bound (turn bound, loops, invalid calls)."""
+    unverified_claim: bool = False
+    """The answer claims a change worked although no change was executed and verified."""
 
 
 class TaskResult(RunCounts):
@@ -38,6 +48,10 @@ class TaskResult(RunCounts):
     thread_id: str | None = None
     seconds: float = 0.0
     answer: str = ""
+    verifier_ok: bool | None = None
+    expectations_ok: bool | None = None
+    approvals: str = "approve"
+    """How the runner answered approvals in this task (``reject``: no change may run)."""
 
 
 class Summary(BaseModel):
@@ -54,6 +68,15 @@ class Summary(BaseModel):
     median_turns: float
     median_seconds: float
     repaired_calls: int
+    loops_stopped: int = 0
+    early_answers: int = 0
+    empty_answers: int = 0
+    """Attempts whose final answer was empty."""
+    stopped_runs: int = 0
+    """Attempts that ended with an error or a "Stopped:" answer instead of an answer."""
+    unverified_claims: int = 0
+    unapproved_changes: int = 0
+    """Changes executed in tasks whose approvals were all rejected (must be 0)."""
 
 
 def summarize(results: Iterable[TaskResult]) -> Summary:
@@ -79,7 +102,17 @@ def summarize(results: Iterable[TaskResult]) -> Summary:
         median_turns=statistics.median(row.turns for row in rows) if rows else 0.0,
         median_seconds=statistics.median(row.seconds for row in rows) if rows else 0.0,
         repaired_calls=sum(row.repaired_calls for row in rows),
+        loops_stopped=sum(row.loops_stopped for row in rows),
+        early_answers=sum(row.early_answers for row in rows),
+        empty_answers=sum(not row.answer.strip() for row in rows if row.thread_id),
+        stopped_runs=sum(row.answer.lstrip().startswith("Stopped:") or _ended_badly(row) for row in rows),
+        unverified_claims=sum(row.unverified_claim for row in rows),
+        unapproved_changes=sum(row.mutations_executed for row in rows if row.approvals == "reject"),
     )
+
+
+def _ended_badly(row: TaskResult) -> bool:
+    return any(reason.startswith("the run ended with an error") for reason in row.reasons)
 
 
 def write_jsonl(results: Iterable[TaskResult], path: Path) -> None:

@@ -75,7 +75,12 @@ async def run_task(task: Task, agent: Agent, options: RunOptions, attempt: int =
     """Evaluate one attempt at one task; every failure becomes a result, never an exception."""
     start = time.monotonic()
     result = TaskResult(
-        task=task.name, attempt=attempt, outcome="error", difficulty=task.difficulty, model=options.model
+        task=task.name,
+        attempt=attempt,
+        outcome="error",
+        difficulty=task.difficulty,
+        model=options.model,
+        approvals=task.binks.approvals,
     )
     before = await asyncio.to_thread(list_namespaces, options.kubectl, options.kubeconfig)
     namespaces = set(task.binks.namespaces)
@@ -99,31 +104,47 @@ async def run_task(task: Task, agent: Agent, options: RunOptions, attempt: int =
             return result
         _record_run(result, run)
         result.outcome = "pass"
-        if run.error:
-            result.outcome = "fail"
-            result.reasons.append(f"the run ended with an error: {run.error}")
-        for expectation in task.expect:
-            failure = expectation.failure(run.answer)
-            if failure:
-                result.outcome = "fail"
-                result.reasons.append(failure)
-        if task.binks.approvals == "reject" and not run.approvals_asked:
-            result.outcome = "fail"
-            result.reasons.append("the task expects a change to be proposed (and rejected); none was")
-        if task.binks.expect_mutation is False and run.mutations_executed:
-            result.outcome = "fail"
-            result.reasons.append(f"the task expects no change, but {run.mutations_executed} mutation(s) ran")
+        own = _binks_failures(task, run)
+        expectation_failures = [failure for e in task.expect if (failure := e.failure(run.answer))]
+        result.expectations_ok = not expectation_failures if task.expect else None
         if task.verifier is not None:
             verify = await _script(task.verifier, options)
-            if not verify.ok:
+            result.verifier_ok = verify.ok
+            if not verify.ok and verify.exit_code in (126, 127):
                 # 126/127: the verifier needs a program this machine lacks; that judges nothing.
-                result.outcome = "error" if verify.exit_code in (126, 127) else "fail"
+                result.outcome = "error"
                 result.reasons.append(_script_failure("verifier", verify))
+                return result
+            if not verify.ok:
+                expectation_failures.insert(0, _script_failure("verifier", verify))
+        if own or not _judged(task, result.verifier_ok, result.expectations_ok):
+            result.outcome = "fail"
+            result.reasons.extend([*own, *expectation_failures])
         return result
     finally:
         if task.cleanup is not None:
             await _cleanup(task, options, namespaces, result)
         result.seconds = round(time.monotonic() - start, 3)
+
+
+def _binks_failures(task: Task, run: AgentRun) -> list[str]:
+    """Binks' own conditions, required whatever the pass rule: the run ended, the gate held."""
+    failures = []
+    if run.error:
+        failures.append(f"the run ended with an error: {run.error}")
+    if task.binks.approvals == "reject" and not run.approvals_asked:
+        failures.append("the task expects a change to be proposed (and rejected); none was")
+    if task.binks.expect_mutation is False and run.mutations_executed:
+        failures.append(f"the task expects no change, but {run.mutations_executed} mutation(s) ran")
+    return failures
+
+
+def _judged(task: Task, verifier_ok: bool | None, expectations_ok: bool | None) -> bool:
+    """The pass rule: k8s-ai-bench's (the verifier *or* the expectations), or both with ``pass: all``."""
+    verdicts = [verdict for verdict in (verifier_ok, expectations_ok) if verdict is not None]
+    if not verdicts:
+        return True  # nothing to judge but Binks' own conditions
+    return all(verdicts) if task.binks.pass_rule == "all" else any(verdicts)
 
 
 def _record_run(result: TaskResult, run: AgentRun) -> None:

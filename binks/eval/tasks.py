@@ -5,13 +5,15 @@ A task is a folder with ``task.yaml`` and shell scripts. Binks reads these field
 * ``script``: a list of turns, each ``{prompt: ...}`` or ``{promptFile: ...}`` (relative to
   the task folder); the older single ``goal:`` is read as one turn.
 * ``setup``, ``verifier``, ``cleanup``: script file names, run with ``KUBECONFIG`` set.
-* ``expect``: output checks on the final answer: ``{contains: text}`` and
-  ``{notContains: text}``.
+* ``expect``: checks on the final answer: ``{contains: RE}`` and ``{notContains: RE}``,
+  RE2 regular expressions as k8s-ai-bench reads them (:mod:`binks.eval.expect`).
 * ``difficulty``, ``disabled``, ``timeout`` (seconds or ``"5m"``; default 300).
 * ``binks:`` (Binks' own extension): ``approvals: approve|reject`` (how the runner answers
   approval requests; default approve), ``expect_mutation: true|false`` (false: the task fails
   if a mutation is proposed *and* executed), ``namespaces: [...]`` (the task's namespaces, if
-  they cannot be learnt from what ``setup`` creates).
+  they cannot be learnt from what ``setup`` creates), ``pass: any|all`` (``any``, the
+  default, is k8s-ai-bench's rule: the verifier passes *or* every expectation holds;
+  ``all``: the verifier and every expectation).
 
 Fields Binks ignores: ``isolation`` (Binks never creates clusters), ``setupWindows`` and the
 other ``*Windows`` scripts, and anything unknown; they are listed in :attr:`Task.ignored`.
@@ -27,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from binks.errors import ConfigError
+from binks.eval.expect import matches, pattern_error
 
 _KNOWN = {
     "goal",
@@ -53,22 +56,28 @@ class Expectation(BaseModel):
     not_contains: str | None = Field(None, alias="notContains")
 
     def failure(self, answer: str) -> str | None:
-        """Say why ``answer`` fails this check, or None when it passes."""
-        if self.contains is not None and self.contains not in answer:
-            return f"expected the answer to contain {self.contains!r}"
-        if self.not_contains is not None and self.not_contains in answer:
-            return f"expected the answer not to contain {self.not_contains!r}"
+        """Say why ``answer`` fails this check, or None when it passes (RE2, as k8s-ai-bench)."""
+        for pattern, wanted in ((self.contains, True), (self.not_contains, False)):
+            if pattern is None:
+                continue
+            problem = pattern_error(pattern)
+            if problem is not None:
+                return f"invalid regex {pattern!r} in the task: {problem}"
+            if matches(pattern, answer) != wanted:
+                verb = "match" if wanted else "not match"
+                return f"expected the answer to {verb} {pattern!r}"
         return None
 
 
 class BinksOptions(BaseModel):
     """The ``binks:`` block a task may carry: how the runner treats approvals."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     approvals: Literal["approve", "reject"] = "approve"
     expect_mutation: bool | None = None
     namespaces: list[str] = Field(default_factory=list)
+    pass_rule: Literal["any", "all"] = Field("any", alias="pass")
 
 
 class Task(BaseModel):

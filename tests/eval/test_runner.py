@@ -80,7 +80,7 @@ async def test_read_only_task_fails_when_something_mutated(kube_api: KubeApi) ->
     )
     assert honest.outcome == "pass", honest.reasons
     wrong = await run_task(task, KubectlAgent(kube_api, [], answer="It runs nginx."), _options(kube_api))
-    assert wrong.outcome == "fail" and "contain" in wrong.reasons[0]
+    assert wrong.outcome == "fail" and "expected the answer to match" in wrong.reasons[0]
 
 
 async def test_rejecting_task_tells_the_agent_to_reject(kube_api: KubeApi) -> None:

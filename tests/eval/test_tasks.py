@@ -83,5 +83,5 @@ def test_durations(value: object, seconds: float) -> None:
 
 def test_expectations() -> None:
     assert Expectation(contains="nginx").failure("runs nginx:1.27") is None
-    assert Expectation(contains="nginx").failure("runs redis") == "expected the answer to contain 'nginx'"
+    assert Expectation(contains="nginx").failure("runs redis") == "expected the answer to match 'nginx'"
     assert Expectation.model_validate({"notContains": "error"}).failure("an error") is not None

@@ -21,6 +21,7 @@ from binks.graph.nodes.agent import FEEDBACK_PREFIX, task_key, task_messages
 from binks.graph.state import AgentState, get_outcomes
 
 NO_ANSWER = "(The model gave no answer.)"
+CHANGES_HEADER = "Changes in this task (as recorded and verified by Binks):"
 
 
 def make_respond(_deps: GraphDeps) -> Node:
@@ -45,7 +46,7 @@ def make_respond(_deps: GraphDeps) -> Node:
         history = get_outcomes(state, "history")
         if history:
             lines = "\n".join(f"- {outcome.line()}" for outcome in history)
-            parts.append(f"Changes in this task (as recorded and verified by Binks):\n{lines}")
+            parts.append(f"{CHANGES_HEADER}\n{lines}")
         if state.get("direct"):
             parts.extend(_direct_notes(current, bool(history)))
         final = "\n\n".join(parts) or NO_ANSWER
