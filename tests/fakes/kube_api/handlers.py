@@ -171,7 +171,8 @@ def pod_log(state: ServerState, call: Call, pod: Obj) -> str:
         raise ApiError(400, f"container {container} is not valid for pod {name}")
     for status in (pod.get("status") or {}).get("containerStatuses") or []:
         waiting = (status.get("state") or {}).get("waiting")
-        if status.get("name") == container and waiting is not None:
+        crashed = waiting is not None and waiting.get("reason") == "CrashLoopBackOff"  # the last run's log
+        if status.get("name") == container and waiting is not None and not crashed:
             why = (
                 "trying and failing to pull image"
                 if "Image" in str(waiting.get("reason"))

@@ -11,6 +11,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from tests.fakes.kube_api import events
+from tests.fakes.kube_api.controllers import runtime
 from tests.fakes.kube_api.controllers.common import NODES, PODS, set_condition
 from tests.fakes.kube_api.defaults import now
 
@@ -48,28 +49,26 @@ def _job_outcome(cluster: Cluster, pod: Obj) -> tuple[str, str] | None:
     return None
 
 
+def _pending(cluster: Cluster, pod: Obj, message: str) -> None:
+    """Leave the pod Pending with the scheduler's condition and event."""
+    status = pod.setdefault("status", {"phase": "Pending"})
+    conditions = set_condition(
+        status.get("conditions") or [], "PodScheduled", "False", "Unschedulable", message
+    )
+    if conditions != status.get("conditions"):
+        status["conditions"] = conditions
+        cluster.save(PODS, pod)
+        events.record(cluster, pod, "Warning", "FailedScheduling", message, "default-scheduler")
+
+
 def _schedule(cluster: Cluster, pod: Obj, nodes: list[Obj]) -> bool:
     ready = [n for n in nodes if _node_ready(n) and not (n.get("spec") or {}).get("unschedulable")]
     if not ready:
-        status = pod.setdefault("status", {"phase": "Pending"})
-        conditions = set_condition(
-            status.get("conditions") or [],
-            "PodScheduled",
-            "False",
-            "Unschedulable",
-            f"0/{len(nodes)} nodes are available.",
-        )
-        if conditions != status.get("conditions"):
-            status["conditions"] = conditions
-            cluster.save(PODS, pod)
-            events.record(
-                cluster,
-                pod,
-                "Warning",
-                "FailedScheduling",
-                f"0/{len(nodes)} nodes are available.",
-                "default-scheduler",
-            )
+        _pending(cluster, pod, f"0/{len(nodes)} nodes are available.")
+        return False
+    problem = runtime.unschedulable(pod, ready)
+    if problem is not None:
+        _pending(cluster, pod, problem)
         return False
     load = {n["metadata"]["name"]: 0 for n in ready}
     for other in cluster.list(PODS, None):
@@ -133,13 +132,53 @@ def _container_status(c: Obj, state: Obj, ready: bool, pod_uid: str) -> Obj:
     return out
 
 
+CRASH_RESTARTS = 4
+"""Restarts a crashing container shows: enough for ``CrashLoopBackOff`` to be the state."""
+
+
+def _crash_status(cluster: Cluster, pod: Obj, c: Obj, crashing: bool, started: str) -> Obj:
+    """A container that keeps exiting non-zero: waiting in CrashLoopBackOff, its log what it echoed."""
+    uid = pod["metadata"]["uid"]
+    if not crashing:
+        return _container_status(c, {"running": {"startedAt": started}}, True, uid)
+    ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+    code = runtime.exit_code(c) or 1
+    back_off = f"back-off 5m0s restarting failed container={c['name']} pod={name}_{ns}({uid})"
+    out = _container_status(c, {"waiting": {"reason": "CrashLoopBackOff", "message": back_off}}, False, uid)
+    out["restartCount"] = CRASH_RESTARTS
+    out["lastState"] = {
+        "terminated": {"exitCode": code, "reason": "Error", "startedAt": started, "finishedAt": started}
+    }
+    if (ns, name) not in cluster.world.pod_logs:
+        cluster.world.pod_logs[(ns, name)] = runtime.echoed(c)
+        events.record(
+            cluster,
+            pod,
+            "Warning",
+            "BackOff",
+            f"Back-off restarting failed container {c['name']} in pod {name}_{ns}({uid})",
+            "kubelet",
+        )
+    return out
+
+
 def _run(cluster: Cluster, pod: Obj, node: Obj, node_index: int) -> Obj:
     old = pod.get("status") or {}
     stamp = now()
     started = old.get("startTime", stamp)
     containers = pod["spec"].get("containers") or []
-    bad = [c for c in containers if c.get("image") in cluster.world.bad_images]
+    bad = [
+        c
+        for c in containers
+        if c.get("image") in cluster.world.bad_images or runtime.missing_image(c.get("image", ""))
+    ]
     outcome = _job_outcome(cluster, pod)
+    codes = [runtime.exit_code(c) for c in containers]
+    if outcome == ("Running", "") and codes and all(code is not None for code in codes):
+        # an undecided Job whose script ends in `exit N`: it ends the way its script does
+        failed = any(code for code in codes)
+        outcome = ("Failed" if failed else "Succeeded", "".join(runtime.echoed(c) for c in containers))
+    crashing = [c for c, code in zip(containers, codes, strict=True) if code] if outcome is None else []
     ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
     status: Obj = {
         "phase": "Running",
@@ -191,9 +230,9 @@ def _run(cluster: Cluster, pod: Obj, node: Obj, node_index: int) -> Obj:
         status["phase"] = outcome[0]
         code, why = (0, "Completed") if outcome[0] == "Succeeded" else (1, "Error")
         finished = stamp
-        for c in containers:
+        for c, scripted in zip(containers, codes, strict=True):
             term = {
-                "exitCode": code,
+                "exitCode": code if scripted is None else scripted,
                 "reason": why,
                 "startedAt": started,
                 "finishedAt": finished,
@@ -203,6 +242,10 @@ def _run(cluster: Cluster, pod: Obj, node: Obj, node_index: int) -> Obj:
         ready, reason, message = "False", "PodCompleted", ""
         if outcome[1] and (ns, name) not in cluster.world.pod_logs:
             cluster.world.pod_logs[(ns, name)] = outcome[1]
+    elif crashing:
+        statuses = [_crash_status(cluster, pod, c, c in crashing, started) for c in containers]
+        names = ", ".join(c["name"] for c in crashing)
+        ready, reason, message = "False", "ContainersNotReady", f"containers with unready status: [{names}]"
     else:
         for c in containers:
             statuses.append(
