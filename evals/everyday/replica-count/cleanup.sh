@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+kubectl delete namespace eval-ledger --ignore-not-found --wait=false

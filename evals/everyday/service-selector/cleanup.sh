@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+kubectl delete namespace eval-front --ignore-not-found --wait=false

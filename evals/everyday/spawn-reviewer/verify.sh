@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl get jobs -n ai-agents -l binks.dev/agent-type=code-reviewer -o name | grep -q .
