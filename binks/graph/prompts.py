@@ -42,14 +42,14 @@ def system_prompt(context_line: str | None) -> str:
     return f"{SYSTEM_PROMPT}\n{context_line}" if context_line else SYSTEM_PROMPT
 
 
-def system_messages(context_line: str | None) -> list[SystemMessage]:
-    """The system prompt, then the task's cluster context as a message of its own.
+def system_messages(context_line: str | None, tools_text: str | None = None) -> list[SystemMessage]:
+    """The system prompt (with ``tools_text`` when no tools are bound), then the task's context.
 
     The first message (and the tool schemas the chat template puts with it) stays the same
     byte for byte from task to task, so a backend that caches the prompt prefix (Ollama,
     llama.cpp's server) reads it once instead of at every turn of every task.
     """
-    messages = [SystemMessage(SYSTEM_PROMPT)]
+    messages = [SystemMessage(f"{SYSTEM_PROMPT}\n{tools_text}" if tools_text else SYSTEM_PROMPT)]
     if context_line:
         messages.append(SystemMessage(context_line))
     return messages

@@ -20,6 +20,7 @@ from langchain_core.runnables import Runnable
 
 from binks.errors import ClusterError
 from binks.graph.asking import ask_model
+from binks.graph.constrained import bind_constrained, tools_listing, unwrap_answer
 from binks.graph.deps import GraphDeps, Node
 from binks.graph.final import FINAL_KEY, FinalReason, closing_note, evidence_answer, final_answer
 from binks.graph.guards import NUDGED_KEY, nudge_for, nudge_text
@@ -85,7 +86,13 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
 def make_agent(deps: GraphDeps) -> Node:
     """The agent node bound to the model and tools in ``deps``."""
     schemas = ToolSchemas(deps.specs)
-    bound = bind_agent_tools(deps.model, deps.specs, deps.settings)
+    constrained = deps.settings.output_mode == "json"
+    if constrained:
+        bound = bind_constrained(deps.model, deps.specs, deps.settings)
+        listing: str | None = tools_listing(deps.specs)
+    else:
+        bound = bind_agent_tools(deps.model, deps.specs, deps.settings)
+        listing = None
 
     async def agent(state: AgentState) -> dict[str, Any]:
         update = new_task_reset(state)
@@ -94,7 +101,7 @@ def make_agent(deps: GraphDeps) -> Node:
         if context is None:
             context = await _context_line(deps)
             update["context"] = context
-        messages: list[BaseMessage] = [*system_messages(context), *state["messages"]]
+        messages: list[BaseMessage] = [*system_messages(context, listing), *state["messages"]]
         early: FinalReason | None = None if "run_key" in update else state.get("final_only")  # type: ignore[assignment]
         if turns >= deps.settings.max_steps:
             early = "bound"
@@ -224,13 +231,13 @@ async def _answer(
     settings: Settings,
 ) -> tuple[AIMessage, CallCheck]:
     """Ask the model; on an invalid or empty answer, ask once more with the reason."""
-    answer = await ask_model(bound, messages, settings)
+    answer = unwrap_answer(await ask_model(bound, messages, settings))
     check = check_message(answer, schemas)
     if not check.errors and not _empty(answer):
         return answer, check
     prompt = corrective_prompt(check.errors, schemas.names) if check.errors else EMPTY_ANSWER_PROMPT
     retry = [*messages, AIMessage(content=_text(answer) or "(empty)"), HumanMessage(content=prompt)]
-    second = await ask_model(bound, retry, settings)
+    second = unwrap_answer(await ask_model(bound, retry, settings))
     return second, check_message(second, schemas)
 
 
