@@ -57,9 +57,8 @@ async def test_constrained_turns_over_http(tmp_path: Path) -> None:
             tmp_path, ollama_base_url=ollama.url, ollama_model="qwen2.5-coder:7b", output_mode="json"
         )
         async with open_database(settings) as engine, open_checkpointer(settings) as saver:
-            graph = graph_for(
-                make_chat_model(settings), toolbox, settings, saver, IntentLog(engine), AuditLog(engine)
-            )  # type: ignore[arg-type]
+            model: Any = make_chat_model(settings)  # graph_for is typed for the scripted model
+            graph = graph_for(model, toolbox, settings, saver, IntentLog(engine), AuditLog(engine))
             state = await graph.ainvoke(
                 {"messages": [("user", "what runs in shop?")]}, {"configurable": {"thread_id": "t"}}
             )
