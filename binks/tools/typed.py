@@ -147,9 +147,12 @@ class TypedToolbox:
         """The kubectl command of an action, with its namespace and container found if left out."""
         call = parse_action(name, args)
         kind = kind_of(call)
-        if call.namespace is None:
-            if isinstance(call, CreateConfigMapArgs):
+        if isinstance(call, CreateConfigMapArgs):
+            if call.namespace is None:
                 raise ValueError(f"create_configmap needs a namespace: {await self._namespaces()}")
+        elif call.namespace is None or not await self._exists(kind, call.name, call.namespace):
+            # Left out, or named where the object is not: the one namespace that holds it
+            # (the plan shows it before anything runs); none or several is an error.
             call = call.model_copy(update={"namespace": await self._namespace_of(kind, call.name)})
         container = None
         if name in WITH_CONTAINER and not getattr(call, "container", None):
@@ -178,6 +181,10 @@ class TypedToolbox:
             )
         listing = await self.read("find", {"text": name, "kind": kind})
         raise ValueError(f"no {kind} is named {name} in any namespace. {listing.output.strip()}")
+
+    async def _exists(self, kind: str, name: str, namespace: str) -> bool:
+        found = await self._lines(f"get {kind}/{name} -n {namespace} --ignore-not-found -o name")
+        return bool(found)
 
     async def _only_container(self, kind: str, name: str, namespace: str) -> str | None:
         jsonpath = "{.spec.template.spec.containers[*].name}"

@@ -173,3 +173,10 @@ def test_every_action_compiles_to_one_change_the_classifier_judges(
     if name == "mount_configmap":
         patch = json.loads(argv[argv.index("-p") + 1])
         assert patch["spec"]["template"]["spec"]["containers"][0]["name"] == container
+
+
+async def test_a_wrong_namespace_is_replaced_by_the_one_that_holds_the_object(typed: TypedToolbox) -> None:
+    change = await typed.propose(
+        "scale", {"name": "web", "namespace": "ai-agents", "replicas": 2}, thread_id="t", step_id="s1"
+    )
+    assert change.argv == ["scale", "deployment/web", "-n", "shop", "--replicas=2"], "the plan shows where"

@@ -58,7 +58,9 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
                     },
                 )
             elif not change.dry_run.ok:
-                errors[call.step_id] = f"the API server rejected the dry-run: {change.dry_run.message}"
+                message = change.dry_run.message
+                prefix = "the API server rejected the dry-run: "
+                errors[call.step_id] = message if message.startswith(prefix) else prefix + message
             steps.append(Step.from_change(call.step_id, change))
         if errors:
             first = next(iter(errors))
