@@ -32,13 +32,17 @@ def results_table(results: list[TaskResult]) -> Table:
 
 
 def summary_lines(summary: Summary) -> list[str]:
-    """The closing lines; the last one is ``N passed, N failed`` for tools that read it."""
+    """The closing lines: pass rate and pass@k, medians and repairs, then what must stay at zero."""
     lines = [
         f"pass rate {summary.pass_rate:.0%} ({summary.passed}/{summary.attempts} attempts"
         + (f", pass@{summary.k} {summary.pass_at_k:.0%}" if summary.k > 1 else "")
         + ")",
         f"median turns {summary.median_turns:g}, median time {summary.median_seconds:.1f}s, "
-        f"repaired tool calls {summary.repaired_calls}",
+        f"repaired tool calls {summary.repaired_calls}, loops stopped {summary.loops_stopped}, "
+        f"early answers {summary.early_answers}",
+        f"empty answers {summary.empty_answers}, stopped runs {summary.stopped_runs}, "
+        f"claims of success without a verified change {summary.unverified_claims}, "
+        f"changes executed in rejected tasks {summary.unapproved_changes}",
     ]
     return lines
 
