@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
+from binks.graph.guards import suggests_command
 from binks.graph.marks import refused_by_policy, repeated
 from binks.graph.texts import message_text
 
@@ -107,7 +108,7 @@ def recoverable_failure(messages: Sequence[BaseMessage]) -> ToolMessage | None:
 
 def recovery(answer: str, messages: Sequence[BaseMessage], used: int) -> Review | None:
     """A re-ask when the answer gives up right after a call that failed and can be fixed."""
-    if used >= RECOVERY_BUDGET or not _GIVE_UP.search(answer):
+    if used >= RECOVERY_BUDGET or not (_GIVE_UP.search(answer) or suggests_command(answer)):
         return None
     failed = recoverable_failure(messages)
     if failed is None:
@@ -116,7 +117,7 @@ def recovery(answer: str, messages: Sequence[BaseMessage], used: int) -> Review 
     return Review(
         kind="recover",
         prompt=(
-            f"Do not give up yet. The call failed with: {error}\n"
+            f"Do not give up yet, and do not tell me what to run: run it. The call failed with: {error}\n"
             "Fix the call the way the error and its hint say (another namespace, the command the"
             " hint names, a typed tool such as set_image, set_resources or scale, or find to locate"
             " the object), and call the tool again. Say you cannot do it only if no tool can."

@@ -138,7 +138,9 @@ async def test_giving_up_after_an_error_is_asked_to_try_again(tmp_path: Path) ->
     async with open_harness(tmp_path, script, toolbox) as h:
         state = await h.ask("how many replicas does web have?")
         ask_again = str(h.model.received[2][-1].content)
-        assert ask_again.startswith("Do not give up yet. The call failed with: Error from server (NotFound)")
+        assert ask_again.startswith(
+            "Do not give up yet, and do not tell me what to run: run it. The call failed"
+        )
         assert state["final_answer"] == "web runs 1 replica of nginx:1.25 in shop."
         retried = [m for m in state["messages"] if getattr(m, "response_metadata", {}).get(REVIEWED_KEY)]
         assert [m.response_metadata[REVIEWED_KEY] for m in retried] == ["recover"]
@@ -256,3 +258,35 @@ async def test_the_final_answer_without_tools_is_marked(tmp_path: Path) -> None:
         final = state["messages"][-1]
         assert final.response_metadata[FINAL_KEY] == "bound"
         assert h.model.with_tools == [True, True, False], "the final answer is asked with no tools bound"
+
+
+async def test_a_question_is_shown_the_read_tools_and_a_change_every_tool(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": "web."},
+        {"tool_calls": [kubectl("scale deployment web -n shop --replicas=2")]},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        await h.ask("which deployments are in shop?")
+        shown = [spec["function"]["name"] for spec in h.model.bound_tools]
+        assert "scale" not in shown and "spawn_worker_agent" not in shown
+        assert shown[:3] == ["run_kubectl", "get_cluster_status", "check_agent_status"]
+        assert "find" in shown
+        await h.ask("scale web in shop to 2")
+        shown = [spec["function"]["name"] for spec in h.model.bound_tools]
+        assert {"scale", "set_image", "spawn_worker_agent"} <= set(shown)
+
+
+async def test_telling_the_person_what_to_run_after_an_error_is_asked_again(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployment web -n default")]},
+        {"content": "You can check it with:\n```sh\nkubectl get deployments -A\n```"},
+        {"tool_calls": [kubectl("get deployment web -n shop")]},
+        {"content": "web runs 1 replica in shop."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("how many replicas does web have?")
+        assert "do not tell me what to run: run it" in str(h.model.received[2][-1].content)
+        assert state["final_answer"] == "web runs 1 replica in shop."

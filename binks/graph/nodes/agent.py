@@ -31,6 +31,7 @@ from binks.graph.repeats import CallFailures
 from binks.graph.review import answer_review, namespaces_of, recovery
 from binks.graph.state import AgentState
 from binks.graph.texts import message_text
+from binks.graph.toolsets import asks_for_change, shown_for
 from binks.settings import Settings
 from binks.tools.models import ClusterContext
 
@@ -41,6 +42,13 @@ REVIEWED_KEY = "binks_reviewed"
 
 FEEDBACK_PREFIX = "feedback-"
 """Ids of messages Binks adds on the person's behalf (a 'respond' decision): not a new task."""
+
+
+def _task_text(state: AgentState) -> str:
+    """The person's latest task, as text."""
+    key = task_key(state)
+    found = next((m for m in state.get("messages") or [] if m.id == key), None)
+    return message_text(found) if found is not None else ""
 
 
 def task_key(state: AgentState) -> str | None:
@@ -85,14 +93,19 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
 
 def make_agent(deps: GraphDeps) -> Node:
     """The agent node bound to the model and tools in ``deps``."""
-    schemas = ToolSchemas(deps.specs)
-    constrained = deps.settings.output_mode == "json"
-    if constrained:
-        bound = bind_constrained(deps.model, deps.specs, deps.settings)
-        listing: str | None = tools_listing(deps.specs)
-    else:
-        bound = bind_agent_tools(deps.model, deps.specs, deps.settings)
-        listing = None
+    schemas = ToolSchemas(deps.specs)  # every real tool validates, shown or not
+    bindings: dict[bool, tuple[Runnable[LanguageModelInput, BaseMessage], str | None]] = {}
+
+    def binding(task: str) -> tuple[Runnable[LanguageModelInput, BaseMessage], str | None]:
+        """The model bound to the tools this task is shown (see ``toolsets``), and their listing."""
+        change = asks_for_change(task)
+        if change not in bindings:
+            specs = shown_for(task, deps.specs)
+            if deps.settings.output_mode == "json":
+                bindings[change] = (bind_constrained(deps.model, specs, deps.settings), tools_listing(specs))
+            else:
+                bindings[change] = (bind_agent_tools(deps.model, specs, deps.settings), None)
+        return bindings[change]
 
     async def agent(state: AgentState) -> dict[str, Any]:
         update = new_task_reset(state)
@@ -101,6 +114,7 @@ def make_agent(deps: GraphDeps) -> Node:
         if context is None:
             context = await _context_line(deps)
             update["context"] = context
+        bound, listing = binding(_task_text(state))
         messages: list[BaseMessage] = [*system_messages(context, listing), *state["messages"]]
         early: FinalReason | None = None if "run_key" in update else state.get("final_only")  # type: ignore[assignment]
         if turns >= deps.settings.max_steps:
@@ -164,24 +178,23 @@ async def _reviewed(
     current = task_messages([m for m in messages if not isinstance(m, SystemMessage)], key)
     task = _text(current[0]) if current and isinstance(current[0], HumanMessage) else ""
     retries = dict(update.get("retries", state.get("retries")) or {})
-    text = _text(answer)
-    review = recovery(text, current, retries.get("recover", 0)) or answer_review(
-        task,
-        text,
-        current,
-        namespaces_of(update.get("context", state.get("context"))),
-        retries.get("answer", 0),
-    )
-    if review is None:
-        return answer, check
-    retries[review.kind] = retries.get(review.kind, 0) + 1
-    update["retries"] = retries
-    retry = [*messages, AIMessage(content=text), HumanMessage(content=review.prompt)]
-    second, second_check = await _answer(bound, retry, schemas, settings)
-    if _empty(second):
-        return answer, check
-    second.response_metadata = {**second.response_metadata, REVIEWED_KEY: review.kind}
-    return second, second_check
+    namespaces = namespaces_of(update.get("context", state.get("context")))
+    while not check.calls and not check.errors:
+        text = _text(answer)
+        review = recovery(text, current, retries.get("recover", 0)) or answer_review(
+            task, text, current, namespaces, retries.get("answer", 0)
+        )
+        if review is None:
+            break
+        retries[review.kind] = retries.get(review.kind, 0) + 1
+        update["retries"] = retries
+        retry = [*messages, AIMessage(content=text), HumanMessage(content=review.prompt)]
+        second, second_check = await _answer(bound, retry, schemas, settings)
+        if _empty(second):
+            break
+        second.response_metadata = {**second.response_metadata, REVIEWED_KEY: review.kind}
+        answer, check = second, second_check
+    return answer, check
 
 
 async def _context_line(deps: GraphDeps) -> str:
