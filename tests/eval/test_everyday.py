@@ -67,6 +67,7 @@ def test_the_set_covers_what_people_ask() -> None:
     assert min(kinds.values()) >= 2, kinds
 
 
+@pytest.mark.timeout(900)  # 33 tasks of real kubectl: about a minute on a quiet machine
 async def test_every_task_passes_with_its_reference_solution(
     kube_api: KubeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
