@@ -179,6 +179,14 @@ def answer_review(
     """A re-ask (once per task) when the answer fails the check."""
     if used >= 1:
         return None
+    if suggests_command(answer) and any(isinstance(m, ToolMessage) for m in messages):
+        return Review(
+            kind="answer",
+            prompt=(
+                "Do not tell me what to run: call the tool yourself now (run_kubectl with that"
+                " command, without the word kubectl) and answer from its result."
+            ),
+        )
     problem = answer_problem(task, answer, messages, namespaces)
     if problem is None:
         return None

@@ -146,6 +146,10 @@ ReconcileOutcome = Literal["applied", "not_applied", "unknown"]
 """After a crash between intent and result: did the change reach the cluster?"""
 
 
+_INFRASTRUCTURE = frozenset({"ai-agents", "ai-services"})
+"""Namespaces Binks' own manifests create (kube-* are Kubernetes' own)."""
+
+
 class ClusterContext(_Frozen):
     """What the model is told about the cluster at the start of a task: where it is acting.
 
@@ -162,6 +166,10 @@ class ClusterContext(_Frozen):
         if self.error:
             return f"Cluster: could not be read ({self.error[:160]})."
         where = f"context {self.context}; " if self.context else ""
-        shown = self.namespaces[:30]
+        # The person's namespaces first: a small model reaches for the first name it sees.
+        ordered = sorted(
+            self.namespaces, key=lambda name: name in _INFRASTRUCTURE or name.startswith("kube-")
+        )
+        shown = ordered[:30]
         more = f" (+{len(self.namespaces) - len(shown)} more)" if len(self.namespaces) > len(shown) else ""
         return f"Cluster: {where}namespaces: {', '.join(shown) or 'none'}{more}."

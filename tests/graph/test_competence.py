@@ -290,3 +290,19 @@ async def test_telling_the_person_what_to_run_after_an_error_is_asked_again(tmp_
         state = await h.ask("how many replicas does web have?")
         assert "do not tell me what to run: run it" in str(h.model.received[2][-1].content)
         assert state["final_answer"] == "web runs 1 replica in shop."
+
+
+async def test_an_answer_that_hands_over_a_command_is_asked_to_run_it(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": "To see the image, run:\n```sh\nkubectl get deployment web -n shop -o wide\n```"},
+        {"tool_calls": [kubectl("get deployment web -n shop -o wide")]},
+        {"content": "web runs nginx:1.25."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("what image does web in shop run?")
+        assert "Do not tell me what to run: call the tool yourself now" in str(
+            h.model.received[2][-1].content
+        )
+        assert state["final_answer"] == "web runs nginx:1.25."

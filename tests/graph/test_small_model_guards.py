@@ -106,11 +106,11 @@ async def test_small_talk_is_neither_nudged_nor_annotated(tmp_path: Path) -> Non
 async def test_an_answer_after_a_tool_call_is_not_nudged(tmp_path: Path) -> None:
     script = [
         {"tool_calls": [kubectl("get deployments -n shop")]},
-        {"content": "web runs there. Run `kubectl get pods` too."},
+        {"content": "web runs there, with 1 replica."},
     ]
     async with open_harness(tmp_path, script, FakeToolbox()) as h:
         state = await h.ask("what runs in shop?")
-        assert state["final_answer"] == "web runs there. Run `kubectl get pods` too."
+        assert state["final_answer"] == "web runs there, with 1 replica."
         assert len(h.model.received) == 2
 
 
@@ -288,7 +288,7 @@ async def test_the_prompt_carries_the_cluster_context_read_once_per_task(tmp_pat
         system, context = h.model.received[0][:2]
         assert isinstance(system, SystemMessage) and isinstance(context, SystemMessage)
         assert system.content == SYSTEM_PROMPT, "the first message is the same in every task (prompt cache)"
-        assert context.content == "Cluster: context fake; namespaces: kube-system, shop."
+        assert context.content == "Cluster: context fake; namespaces: shop, kube-system."
         assert h.model.received[1][1].content == context.content
         assert toolbox.context_reads == 1
         await h.ask("hello")
