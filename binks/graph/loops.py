@@ -11,9 +11,9 @@ final answer with no tools bound (:mod:`binks.graph.final`).
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel
+
+from binks.graph.repeats import shorten
 
 REPEAT_LIMIT = 2
 """Repeats not run in a task before the model must give its final answer."""
@@ -30,8 +30,7 @@ class SeenCall(BaseModel):
 
 def excerpt(output: str) -> str:
     """The start of a result on one line, enough for a small model to find it again."""
-    line = re.sub(r"\s+", " ", output).strip()
-    return line if len(line) <= _EXCERPT else line[: _EXCERPT - 1] + "…"
+    return shorten(output, _EXCERPT)
 
 
 def repeat_text(seen: SeenCall) -> str:

@@ -45,10 +45,10 @@ def describe_call(name: str, args: dict[str, Any]) -> str:
     return f"{name} {json.dumps(args, sort_keys=True, default=str)}"
 
 
-def shorten(error: str) -> str:
-    """An error on one line, cut to a length worth repeating."""
+def shorten(error: str, limit: int = _MAX_ERROR) -> str:
+    """An error (or any result) on one line, cut to a length worth repeating."""
     line = re.sub(r"\s+", " ", error).strip()
-    return line if len(line) <= _MAX_ERROR else line[: _MAX_ERROR - 1] + "…"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def failed_again(record: CallFailures) -> str:

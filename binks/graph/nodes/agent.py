@@ -174,9 +174,7 @@ async def _reviewed(
     """A final text answer that gives up after an error, or fails the answer check, is asked again."""
     if check.calls or check.errors:
         return answer, check
-    key = next((m.id for m in reversed(messages) if isinstance(m, HumanMessage) and _is_task(m)), None)
-    current = task_messages([m for m in messages if not isinstance(m, SystemMessage)], key)
-    task = _text(current[0]) if current and isinstance(current[0], HumanMessage) else ""
+    current, task = _current_task(messages)
     retries = dict(update.get("retries", state.get("retries")) or {})
     namespaces = namespaces_of(update.get("context", state.get("context")))
     while not check.calls and not check.errors:
@@ -221,9 +219,7 @@ async def _nudged(
     settings: Settings,
 ) -> tuple[AIMessage, CallCheck]:
     """A text answer given with no tool called in the task is nudged once (see ``guards``)."""
-    key = next((m.id for m in reversed(messages) if isinstance(m, HumanMessage) and _is_task(m)), None)
-    current = task_messages([m for m in messages if not isinstance(m, SystemMessage)], key)
-    task = _text(current[0]) if current and isinstance(current[0], HumanMessage) else ""
+    current, task = _current_task(messages)
     kind = nudge_for(task, _text(answer), current)
     if kind is None:
         return answer, check
@@ -231,6 +227,14 @@ async def _nudged(
     second, second_check = await _answer(bound, retry, schemas, settings)
     second.response_metadata = {**second.response_metadata, NUDGED_KEY: kind}
     return second, second_check
+
+
+def _current_task(messages: list[BaseMessage]) -> tuple[list[BaseMessage], str]:
+    """The messages of the task being worked on, and its text."""
+    key = next((m.id for m in reversed(messages) if isinstance(m, HumanMessage) and _is_task(m)), None)
+    current = task_messages([m for m in messages if not isinstance(m, SystemMessage)], key)
+    task = _text(current[0]) if current and isinstance(current[0], HumanMessage) else ""
+    return current, task
 
 
 def _is_task(message: HumanMessage) -> bool:
