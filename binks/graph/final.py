@@ -1,9 +1,10 @@
 """The final answer, asked for with no tools bound, and what it says was not checked.
 
 Some runs must end before the model decides to: it reached the turn bound
-(``BINKS_MAX_STEPS``), kept repeating calls, or could not write a valid call twice in a
-row. Such a run still ends with the best answer the evidence supports: the model is asked
-once more, with no tools bound, to answer from the tool results gathered so far. If it
+(``BINKS_MAX_STEPS``) or the bound on rejected and failed plans (``BINKS_MAX_REPLANS``),
+kept repeating calls, or could not write a valid call twice in a row. Such a run still
+ends with the best answer the evidence supports: the model is asked once more, with no
+tools bound, to answer from the tool results gathered so far. If it
 gives nothing usable (empty, or another tool call), the answer is built from those results
 directly. The closing note says why the answer came early and which calls failed, so a
 person knows what was not checked. A run never ends empty.
@@ -23,7 +24,7 @@ from binks.graph.repeats import CallFailures
 from binks.graph.texts import message_text
 from binks.settings import Settings
 
-FinalReason = Literal["bound", "repeats", "failing", "invalid", "empty"]
+FinalReason = Literal["bound", "replans", "repeats", "failing", "invalid", "empty"]
 
 FINAL_KEY = "binks_final"
 """Response-metadata key on an answer asked for with no tools bound (its value: the reason)."""
@@ -75,6 +76,8 @@ def closing_note(
         detail = f" (`{stuck[0].call}`)" if stuck else ""
     why = {
         "bound": f"Binks ended the task after {settings.max_steps} model turns (BINKS_MAX_STEPS)",
+        "replans": f"{settings.max_replans + 1} plans were rejected or failed (BINKS_MAX_REPLANS="
+        f"{settings.max_replans}), so nothing more will be tried; say what you want differently",
         "repeats": "The model kept asking for results it already had, so Binks asked it for its answer",
         "failing": f"The model kept repeating a call that fails{detail}, so Binks asked it for its answer",
         "invalid": f"The model's tool call could not be used{detail}; nothing more was run",

@@ -1,4 +1,4 @@
-"""The replan bound: rejected or failed plans a task may take before the run stops."""
+"""The replan bound: rejected or failed plans a task may take before its answer is asked for."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ def replan_update(state: AgentState, settings: Settings) -> dict[str, Any]:
     replans = int(state.get("replans", 0)) + 1
     update: dict[str, Any] = {"replans": replans}
     if replans > settings.max_replans:
-        update["stop_reason"] = (
-            f"Stopped: {replans} plans were rejected or failed (BINKS_MAX_REPLANS={settings.max_replans})."
-            " Nothing more will be tried in this task; say what you want differently and ask again."
-        )
+        # No more plans in this task: the model gives its answer, with no tools (binks.graph.final).
+        update["final_only"] = "replans"
     return update

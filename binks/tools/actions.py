@@ -115,7 +115,7 @@ DESCRIPTIONS: dict[str, str] = {
     "set_resources": "Set CPU/memory requests or limits of a deployment.",
     "rollback": "Roll a deployment back to its previous revision.",
     "restart": "Restart a deployment's pods.",
-    "set_selector": "Replace the pod selector of the Service `name`.",
+    "set_selector": "Replace which pods the Service `name` sends traffic to. Not for labels.",
     "create_configmap": "Create a ConfigMap `name` from key/value text.",
     "mount_configmap": "Mount ConfigMap `configmap` as files at `path` in deployment `name`.",
 }

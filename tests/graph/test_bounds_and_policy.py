@@ -53,7 +53,8 @@ async def test_max_replans_ends_the_run_after_too_many_rejections(tmp_path: Path
         assert "2 plans were rejected or failed (BINKS_MAX_REPLANS=1)" in state["final_answer"]
         assert toolbox.mutations == []
         assert (await h.graph.aget_state(h.config)).next == ()
-        assert len(h.model.received) == 2
+        assert len(h.model.received) == 3, "two plans, then the answer asked for with no tools"
+        assert h.model.with_tools[-1] is False
 
 
 async def test_failed_dry_run_goes_back_to_the_model_not_to_a_person(tmp_path: Path) -> None:
