@@ -120,6 +120,10 @@ class TypedToolbox:
             raise CommandRefused(f"{name} is a change: it needs approval")
         if name != "find":
             result = await self.inner.read(name, args)
+            if result.ok and not result.output.strip() and name == KUBECTL:
+                # A small model reads an empty result as a failure and gives up: say what it means.
+                empty = "(kubectl printed nothing: no object matched, or the field asked for is not set)\n"
+                return result.model_copy(update={"output": empty})
             tip = _advice(name, args, result.output) if not result.ok else None
             return (
                 result.model_copy(update={"output": f"{result.output.rstrip()}\nNext step: {tip}\n"})

@@ -180,3 +180,9 @@ async def test_a_wrong_namespace_is_replaced_by_the_one_that_holds_the_object(ty
         "scale", {"name": "web", "namespace": "ai-agents", "replicas": 2}, thread_id="t", step_id="s1"
     )
     assert change.argv == ["scale", "deployment/web", "-n", "shop", "--replicas=2"], "the plan shows where"
+
+
+async def test_an_empty_read_says_what_empty_means(typed: TypedToolbox) -> None:
+    jsonpath = "jsonpath={.spec.template.spec.containers[0].livenessProbe.httpGet.port}"
+    result = await typed.read("run_kubectl", {"command": f"get deployment web -n shop -o {jsonpath}"})
+    assert result.ok and result.output.startswith("(kubectl printed nothing: no object matched")
