@@ -122,7 +122,9 @@ def answer(call: FindArgs, rows: list[Row]) -> str:
     by_kind: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         if row.namespace not in ("kube-system", "kube-public", "kube-node-lease"):
-            by_kind[row.kind.lower()].append(f"{row.namespace}/{row.name}")
+            # `NAME -n NAMESPACE`, the form a call takes: `namespace/name` made a small model
+            # take the namespace for the name.
+            by_kind[row.kind.lower()].append(f"{row.name} -n {row.namespace}")
     if not by_kind:
         return (
             f"Nothing matches {call.text!r}, and there are no objects of those kinds outside kube-system.\n"
@@ -132,4 +134,4 @@ def answer(call: FindArgs, rows: list[Row]) -> str:
         + (f" (+{len(names) - MAX_LISTED})" if len(names) > MAX_LISTED else "")
         for kind, names in sorted(by_kind.items())
     )
-    return f"Nothing matches {call.text!r}. What exists (namespace/name):\n{listed}\n"
+    return f"Nothing matches {call.text!r}. What exists:\n{listed}\n"

@@ -157,7 +157,8 @@ class TypedToolbox:
         elif call.namespace is None or not await self._exists(kind, call.name, call.namespace):
             # Left out, or named where the object is not: the one namespace that holds it
             # (the plan shows it before anything runs); none or several is an error.
-            call = call.model_copy(update={"namespace": await self._namespace_of(kind, call.name)})
+            name_found, namespace = await self._locate(kind, call.name)
+            call = call.model_copy(update={"name": name_found, "namespace": namespace})
         container = None
         if name in WITH_CONTAINER and not getattr(call, "container", None):
             container = await self._only_container(kind, call.name, str(call.namespace))
@@ -173,16 +174,22 @@ class TypedToolbox:
         names = await self._lines("get namespaces -o custom-columns=NAME:.metadata.name --no-headers")
         return f"the namespaces are {', '.join(names)}"
 
-    async def _namespace_of(self, kind: str, name: str) -> str:
+    async def _locate(self, kind: str, name: str) -> tuple[str, str]:
+        """(name, namespace) of the one ``kind`` called ``name``; ``ValueError`` listing what exists."""
         columns = "-o custom-columns=NS:.metadata.namespace --no-headers"
         found = await self._lines(f"get {kind} -A --field-selector metadata.name={name} {columns}")
         found = [line for line in found if not line.startswith("No resources")]
         if len(found) == 1:
-            return found[0]
+            return name, found[0]
         if found:
             raise ValueError(
                 f"{kind} {name} exists in several namespaces ({', '.join(found)}): give namespace"
             )
+        only = await self._lines(f"get {kind} -n {name} -o custom-columns=NAME:.metadata.name --no-headers")
+        if len(only) == 1 and not only[0].startswith("No resources"):
+            # `name` is a namespace holding one such object (a small model mixes the two up):
+            # that object, which the plan names before anything runs.
+            return only[0], name
         listing = await self.read("find", {"text": name, "kind": kind})
         raise ValueError(f"no {kind} is named {name} in any namespace. {listing.output.strip()}")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,15 +20,19 @@ from binks.tools.toolbox import KubeToolbox
 from binks.tools.typed import TypedToolbox
 from tests.fakes.kube_api import KubeApi
 from tests.fakes.kube_api.objects import configmap, deployment, service
+from tests.tools.conftest import tool_settings
 
 
 @pytest.fixture
-def typed(toolbox: KubeToolbox, kube_api: KubeApi) -> TypedToolbox:
+async def typed(kube_api: KubeApi, manifests_dir: Path) -> AsyncIterator[TypedToolbox]:
     kube_api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
     kube_api.apply(deployment("web", namespace="shop", replicas=1, image="nginx:1.25"))
     kube_api.apply(service("web", namespace="shop"))
     kube_api.clear_requests()
-    return TypedToolbox(toolbox, toolbox.settings)
+    # Verification polls with kubectl: on a busy machine each call takes seconds.
+    toolbox = KubeToolbox(tool_settings(kube_api.kubeconfig, manifests_dir, verify_timeout_s=120))
+    yield TypedToolbox(toolbox, toolbox.settings)
+    toolbox.close()
 
 
 async def _run(box: TypedToolbox, name: str, args: dict[str, Any]) -> ProposedChange:
@@ -87,7 +93,7 @@ async def test_selector_and_configmap_mount(typed: TypedToolbox, kube_api: KubeA
 async def test_a_name_that_is_nowhere_lists_what_exists(typed: TypedToolbox, kube_api: KubeApi) -> None:
     with pytest.raises(ValueError, match=r"no deployment is named shp-web in any namespace") as caught:
         await typed.propose("scale", {"name": "shp-web", "replicas": 2}, thread_id="t", step_id="s1")
-    assert "shop/web" in str(caught.value), "the error names what does exist"
+    assert "web -n shop" in str(caught.value), "the error names what does exist"
     kube_api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "blog"}})
     kube_api.apply(deployment("web", namespace="blog"))
     with pytest.raises(ValueError, match=r"several namespaces \(blog, shop\)"):
@@ -122,7 +128,7 @@ async def test_find_matches_names_and_labels_or_lists_what_exists(
     assert "deployment web -n shop (app=web)" in by_kind.output and "service" not in by_kind.output
     nothing = await typed.read("find", {"text": "payments"})
     assert nothing.output.startswith("Nothing matches 'payments'. What exists")
-    assert "shop/web" in nothing.output and "kube-root-ca.crt" not in nothing.output
+    assert "web -n shop" in nothing.output and "kube-root-ca.crt" not in nothing.output
     assert kube_api.mutations() == []
 
 
@@ -186,3 +192,13 @@ async def test_an_empty_read_says_what_empty_means(typed: TypedToolbox) -> None:
     jsonpath = "jsonpath={.spec.template.spec.containers[0].livenessProbe.httpGet.port}"
     result = await typed.read("run_kubectl", {"command": f"get deployment web -n shop -o {jsonpath}"})
     assert result.ok and result.output.startswith("(kubectl printed nothing: no object matched")
+
+
+async def test_a_namespace_given_as_the_name_means_its_one_object(typed: TypedToolbox) -> None:
+    change = await typed.propose(
+        "set_resources",
+        {"name": "shop", "namespace": "shop", "cpu_request": "100m"},
+        thread_id="t",
+        step_id="s1",
+    )
+    assert change.argv is not None and change.argv[2] == "deployment/web", "the plan names the real object"
