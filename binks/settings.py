@@ -97,6 +97,13 @@ class Settings(BaseSettings):
         validation_alias=_aliases("MODEL_TIMEOUT_S"),
         description="Seconds one model call may take.",
     )
+    model_max_tokens: int = Field(
+        1024,
+        ge=64,
+        validation_alias=_aliases("MODEL_MAX_TOKENS"),
+        description="Tokens one model answer may have: a small model that rambles on is cut off here"
+        " (a call cut off at the end is dropped with a note) instead of holding the backend.",
+    )
     output_mode: Literal["tools", "json"] = Field(
         "tools",
         validation_alias=_aliases("OUTPUT_MODE"),

@@ -58,6 +58,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
             timeout=settings.model_timeout_s,
             max_retries=0,
             temperature=0,
+            max_completion_tokens=settings.model_max_tokens,
             disable_streaming=_streaming(settings),
             stream_usage=True,  # token counts also when answers stream (metrics, binks eval)
         )
@@ -68,6 +69,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         base_url=settings.ollama_base_url,
         model=settings.ollama_model,
         temperature=0,
+        num_predict=settings.model_max_tokens,
         client_kwargs={"timeout": settings.model_timeout_s},
         disable_streaming=_streaming(settings),
     )

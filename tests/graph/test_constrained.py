@@ -56,9 +56,9 @@ async def test_constrained_turns_over_http(tmp_path: Path) -> None:
         settings = make_settings(
             tmp_path, ollama_base_url=ollama.url, ollama_model="qwen2.5-coder:7b", output_mode="json"
         )
-        async with open_database(settings) as engine, open_checkpointer(settings) as saver:
+        async with open_database(settings) as database, open_checkpointer(database) as saver:
             model: Any = make_chat_model(settings)  # graph_for is typed for the scripted model
-            graph = graph_for(model, toolbox, settings, saver, IntentLog(engine), AuditLog(engine))
+            graph = graph_for(model, toolbox, settings, saver, IntentLog(database), AuditLog(database))
             state = await graph.ainvoke(
                 {"messages": [("user", "what runs in shop?")]}, {"configurable": {"thread_id": "t"}}
             )
@@ -68,3 +68,4 @@ async def test_constrained_turns_over_http(tmp_path: Path) -> None:
     assert not first.get("tools"), "format cannot be combined with tools: none are sent"
     assert first["format"]["anyOf"][-1]["required"] == ["answer"]
     assert 'Reply with JSON only: {"name": TOOL' in first["messages"][0]["content"]
+    assert first["options"]["num_predict"] == 1024, "a rambling model is cut off (BINKS_MODEL_MAX_TOKENS)"
