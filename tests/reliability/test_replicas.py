@@ -254,9 +254,20 @@ async def test_killing_the_owning_replica_at_each_kill_point_repeats_nothing(clu
     )
 
 
+def _read(command: str) -> dict[str, Any]:
+    return {"name": "run_kubectl", "args": {"command": command}}
+
+
 def _paced(steps: int) -> list[dict[str, Any]]:
-    read = {"name": "run_kubectl", "args": {"command": "kubectl -n default get deployments"}}
-    looks = [{"sleep": 0.02, "content": f"look {i}", "tool_calls": [read]} for i in range(steps)]
+    # distinct reads: an identical successful read is answered from its first result, not run again
+    looks = [
+        {
+            "sleep": 0.02,
+            "content": f"look {i}",
+            "tool_calls": [_read(f"kubectl -n default get deployments --request-timeout={i + 1}s")],
+        }
+        for i in range(steps)
+    ]
     return [*looks, {"content": "all looked at"}]
 
 

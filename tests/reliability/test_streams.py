@@ -30,8 +30,18 @@ STEPS = 60
 
 
 def _looks(count: int) -> list[dict[str, Any]]:
-    read = {"name": "run_kubectl", "args": {"command": "kubectl -n shop get deployments"}}
-    return [{"sleep": 0.02, "content": f"look {i} at the shop", "tool_calls": [read]} for i in range(count)]
+    # distinct reads: an identical successful read is answered from its first result, not run again
+    reads = [
+        {
+            "name": "run_kubectl",
+            "args": {"command": f"kubectl -n shop get deployments --request-timeout={i + 1}s"},
+        }
+        for i in range(count)
+    ]
+    return [
+        {"sleep": 0.02, "content": f"look {i} at the shop", "tool_calls": [read]}
+        for i, read in enumerate(reads)
+    ]
 
 
 async def _cut_after(
