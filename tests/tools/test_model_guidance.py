@@ -189,4 +189,5 @@ async def test_cluster_context_is_the_kubeconfig_context_and_namespaces(toolbox:
     assert context.error is None
     assert context.context == "binks-test"
     assert {"default", "kube-system", "ai-agents"} <= set(context.namespaces)
-    assert context.line().startswith("Cluster: context binks-test; namespaces: default, ai-agents, ai-services")
+    first = "Cluster: context binks-test; namespaces: default, ai-agents, ai-services"
+    assert context.line().startswith(first), "the person's namespaces come first"
