@@ -51,7 +51,7 @@ async def test_scale_finds_the_namespace_and_goes_through_the_gate(
     typed: TypedToolbox, kube_api: KubeApi
 ) -> None:
     change = await typed.propose("scale", {"name": "web", "replicas": 3}, thread_id="t1", step_id="s1")
-    assert change.argv == ["scale", "deployment/web", "-n", "shop", "--replicas=3"]
+    assert change.argv == ["scale", "deployment/web", "-n=shop", "--replicas=3"]
     assert change.namespace == "shop" and change.verb == "scale"
     assert "replicas: 1" in (change.dry_run.diff or "") and "replicas: 3" in (change.dry_run.diff or "")
     assert kube_api.mutations() == [], "proposing is a dry-run"
@@ -61,7 +61,7 @@ async def test_scale_finds_the_namespace_and_goes_through_the_gate(
 
 async def test_image_resources_restart_and_rollback(typed: TypedToolbox, kube_api: KubeApi) -> None:
     change = await _run(typed, "set_image", {"name": "web", "image": "nginx:1.27"})
-    assert change.argv == ["set", "image", "deployment/web", "web=nginx:1.27", "-n", "shop"]
+    assert change.argv == ["set", "image", "deployment/web", "web=nginx:1.27", "-n=shop"]
     await _run(typed, "set_resources", {"name": "web", "namespace": "shop", "memory_limit": "256Mi"})
     web = kube_api.get("deployments", "web", "shop")
     assert web is not None
@@ -69,7 +69,7 @@ async def test_image_resources_restart_and_rollback(typed: TypedToolbox, kube_ap
     assert container["image"] == "nginx:1.27", "the image survived the resources change"
     assert container["resources"]["limits"]["memory"] == "256Mi"
     restart = await _run(typed, "restart", {"name": "web"})
-    assert restart.argv == ["rollout", "restart", "deployment/web", "-n", "shop"]
+    assert restart.argv == ["rollout", "restart", "deployment/web", "-n=shop"]
     await _run(typed, "rollback", {"name": "web"})
 
 
@@ -185,7 +185,7 @@ async def test_a_wrong_namespace_is_replaced_by_the_one_that_holds_the_object(ty
     change = await typed.propose(
         "scale", {"name": "web", "namespace": "ai-agents", "replicas": 2}, thread_id="t", step_id="s1"
     )
-    assert change.argv == ["scale", "deployment/web", "-n", "shop", "--replicas=2"], "the plan shows where"
+    assert change.argv == ["scale", "deployment/web", "-n=shop", "--replicas=2"], "the plan shows where"
 
 
 async def test_an_empty_read_says_what_empty_means(typed: TypedToolbox) -> None:
