@@ -24,12 +24,13 @@ from typing import Any, Literal
 from binks.errors import ClusterError, CommandRefused
 from binks.settings import Settings
 from binks.tools import kubectl_flags as table
-from binks.tools.argv import ParsedArgv
+from binks.tools.argv import ParsedArgv, parse_argv
 from binks.tools.classify import classify_argv
 from binks.tools.diffing import label, object_diff
 from binks.tools.kubectl import Kubectl, finish
 from binks.tools.models import DryRun, ObjectRef
 from binks.tools.output import cap_output
+from binks.tools.outputs import without_output
 from binks.tools.resources import targets_of
 
 Action = Literal["create", "update", "delete", "unchanged"]
@@ -111,6 +112,8 @@ def live_argv(obj: ObjectRef) -> list[str]:
 
 
 def _items(text: str) -> list[dict[str, Any]]:
+    if not text.strip():
+        return []  # `set image` to the image already set prints nothing: nothing would change
     body = json.loads(text)
     if (
         isinstance(body, dict)
@@ -156,7 +159,8 @@ class DryRunner:
             output = []
         else:
             output = ["-o", "json"]
-        argv = with_flags(parsed, ["--dry-run=server", *output])
+        # The model's own output options go: the dry-run's objects are read as JSON.
+        argv = with_flags(parse_argv(without_output(parsed)), ["--dry-run=server", *output])
         if not _certainly_dry(argv):
             return DryRun(
                 ok=False,

@@ -13,8 +13,10 @@ command, because the words can hide what comes back (``get -f some.yaml``, ``get
 * **free** (``jsonpath``, ``go-template``, ``custom-columns``, their ``-file`` forms,
   ``--template``, ``--sort-by``, ``wait --for=jsonpath``, and any format kubectl may add):
   the text cannot be scrubbed, so it is withheld when the command can return a Secret (or a
-  kubeconfig): when its words, its path or its captured files name one, and, for ``get``,
-  when the same command run first with ``-o json`` shows one among its objects.
+  kubeconfig): when its words, its path or its captured files name one, and, for a read
+  (``get``, a dry-run, ``rollout history``), when the same read run first with ``-o json``
+  shows one among its objects. An approved change's free-format output is always withheld:
+  a change cannot be run twice to look first.
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ WITHHELD = (
     "<redacted>: this output could hold Secret values (or kubeconfig credentials) in a form Binks "
     "cannot scrub, so it is not shown. Use `describe secret NAME` for a Secret's keys and sizes, "
     "or -o yaml/-o json, which Binks scrubs.\n"
+)
+CHANGE_WITHHELD = (
+    "The change ran (kubectl succeeded). Its output in a template format is not shown: it could "
+    "hold credentials Binks cannot scrub from free text. Read the result with `get ... -o yaml`.\n"
 )
 UNPARSED = (
     "<redacted>: kubectl's answer should have been JSON or YAML but could not be parsed, so it is "
@@ -77,6 +83,19 @@ def group(parsed: ParsedArgv) -> Group:
     return "free"
 
 
+def probes(parsed: ParsedArgv) -> bool:
+    """Whether a read prints objects in a free format, so the objects are looked at first.
+
+    That is ``get``, and every read that prints whole objects: a dry-run (``label``,
+    ``patch``, ``set``, ``create``...) or ``rollout history --revision``. The probe runs
+    the same read with ``-o json`` (a dry-run stays a dry-run). ``wait`` and ``--list``
+    print no objects; their free forms are handled by the redactor.
+    """
+    if group(parsed) != "free" or parsed.path == ("wait",) or parsed.has("list"):
+        return False
+    return bool(output_format(parsed) or parsed.values("template") or parsed.values("sort-by"))
+
+
 def _waits_on_fields(parsed: ParsedArgv) -> bool:
     """``wait --for=jsonpath=...`` answers whether a field has a value: an oracle on its contents."""
     return any((value or "").startswith("jsonpath") for value in parsed.values("for"))
@@ -106,12 +125,17 @@ def _source_has_secret(source: CapturedSource) -> bool:
 
 
 def probe_argv(parsed: ParsedArgv) -> list[str]:
-    """The same ``get`` with its output options replaced by ``-o json``, to see its objects."""
+    """The same read with its output options replaced by ``-o json``, to see its objects."""
+    return [*without_output(parsed), "-o", "json"]
+
+
+def without_output(parsed: ParsedArgv) -> list[str]:
+    """The argv with its output options (``-o``, ``--template``, ``--sort-by``) taken out."""
     drop: set[int] = set()
     for flag in parsed.flags:
         if flag.name in _OUTPUT_FLAGS:
             drop.update({flag.word, flag.value_word} - {-1})
-    return [*(word for index, word in enumerate(parsed.argv) if index not in drop), "-o", "json"]
+    return [word for index, word in enumerate(parsed.argv) if index not in drop]
 
 
 def parse_objects(text: str) -> list[Any] | None:

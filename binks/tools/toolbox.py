@@ -41,6 +41,7 @@ from binks.tools.models import (
 )
 from binks.tools.output import cap_output
 from binks.tools.outputs import (
+    CHANGE_WITHHELD,
     TEMPLATE_FORMATS,
     WITHHELD,
     group,
@@ -51,6 +52,7 @@ from binks.tools.outputs import (
     output_format,
     parse_objects,
     probe_argv,
+    probes,
 )
 from binks.tools.redact import redact_output
 from binks.tools.registry import (
@@ -150,7 +152,7 @@ class KubeToolbox:
             return ToolResult(ok=True, output=text, truncated_bytes=cut)
         runnable = self.runnable(argv, sources)
         hidden: list[str] = []
-        if parsed.path == ("get",) and group(parsed) == "free" and not names_secrets(parsed, sources):
+        if probes(parsed) and not names_secrets(parsed, sources):
             probed = await self._probe(runnable, transforms=output_format(parsed) in TEMPLATE_FORMATS)
             if isinstance(probed, ToolResult):
                 return probed
@@ -164,7 +166,7 @@ class KubeToolbox:
         return ToolResult(ok=done.ok, output=output, truncated_bytes=done.truncated_bytes)
 
     async def _probe(self, runnable: list[str], *, transforms: bool) -> ToolResult | list[str]:
-        """Before a free-format ``get`` runs: the same read as JSON, to see what it would print.
+        """Before a free-format read runs: the same read as JSON, to see what it would print.
 
         Returns the answer to give instead (withheld when a Secret is among the objects, or
         the read's own failure), or the literal credentials among the objects (environment
@@ -258,8 +260,15 @@ class KubeToolbox:
             result = await self.kubectl.run(runnable)
         except ClusterError as exc:
             return ChangeResult(ok=False, output="", error=f"{exc} (the change may or may not have happened)")
+        parsed = parse_argv(change.argv)
+        if group(parsed) == "free" and parsed.path != ("wait",):
+            # A change printed in a template format may select any value (an environment
+            # password, say), and a change cannot be probed first: its output is withheld.
+            done = finish(result, self.settings, parsed, change.sources, secrets=True)
+            output = CHANGE_WITHHELD if done.ok else done.output
+            return ChangeResult(ok=done.ok, output=output, error=done.error)
         secrets = any(obj.kind == "Secret" for obj in change.dry_run.objects)
-        done = finish(result, self.settings, parse_argv(change.argv), change.sources, secrets=secrets)
+        done = finish(result, self.settings, parsed, change.sources, secrets=secrets)
         return ChangeResult(ok=done.ok, output=done.output, error=done.error)
 
     async def verify(self, change: ProposedChange, result: ChangeResult) -> Verification:
