@@ -23,6 +23,7 @@ from binks.client.models import (
     ThreadDetail,
     ThreadSummary,
 )
+from binks.client.paths import thread_path
 from binks.client.responses import (
     StreamBroken,
     decode_event,
@@ -116,13 +117,13 @@ class AsyncBinksClient:
         """
         params = {"wait": wait} if wait > 0 else None
         timeout = wait + 30 if wait > 0 else None
-        response = await self._send("GET", f"/threads/{thread_id}", params=params, timeout=timeout)
+        response = await self._send("GET", thread_path(thread_id), params=params, timeout=timeout)
         return parse(ThreadDetail, response, thread_id=thread_id)
 
     async def thread_log(self, thread_id: str, *, after: int = 0, limit: int = 200) -> EventPage:
         """``GET /threads/{id}/log``: the stored events after ``after`` (one page, no stream)."""
         response = await self._send(
-            "GET", f"/threads/{thread_id}/log", params={"after": after, "limit": limit}
+            "GET", thread_path(thread_id, "log"), params={"after": after, "limit": limit}
         )
         raise_for_status(response, thread_id=thread_id)
         body = response.json()
@@ -147,7 +148,7 @@ class AsyncBinksClient:
 
     async def send_message(self, thread_id: str, task: str) -> ThreadCreated:
         """``POST /threads/{id}/messages``: a follow-up task on an existing thread."""
-        response = await self._send("POST", f"/threads/{thread_id}/messages", {"task": task})
+        response = await self._send("POST", thread_path(thread_id, "messages"), {"task": task})
         return parse(ThreadCreated, response, thread_id=thread_id)
 
     async def decide(
@@ -159,21 +160,21 @@ class AsyncBinksClient:
         """
         body = decision.model_dump(exclude_none=True)
         headers = {"X-Binks-Channel": channel} if channel else None
-        response = await self._send("POST", f"/threads/{thread_id}/decision", body, headers=headers)
+        response = await self._send("POST", thread_path(thread_id, "decision"), body, headers=headers)
         raise_for_status(response, thread_id=thread_id, deciding=True)
         result: dict[str, Any] = response.json() if response.content else {}
         return result
 
     async def resume(self, thread_id: str) -> dict[str, Any]:
         """``POST /threads/{id}/resume``: continue a run interrupted by a restart."""
-        response = await self._send("POST", f"/threads/{thread_id}/resume")
+        response = await self._send("POST", thread_path(thread_id, "resume"))
         raise_for_status(response, thread_id=thread_id)
         result: dict[str, Any] = response.json() if response.content else {}
         return result
 
     async def cancel(self, thread_id: str) -> dict[str, Any]:
         """``POST /threads/{id}/cancel``: stop the running run at its next step."""
-        response = await self._send("POST", f"/threads/{thread_id}/cancel")
+        response = await self._send("POST", thread_path(thread_id, "cancel"))
         raise_for_status(response, thread_id=thread_id, cancelling=True)
         result: dict[str, Any] = response.json() if response.content else {}
         return result
@@ -201,7 +202,7 @@ class AsyncBinksClient:
                 async with aconnect_sse(
                     self._http,
                     "GET",
-                    f"/threads/{thread_id}/events",
+                    thread_path(thread_id, "events"),
                     headers=headers,
                     timeout=STREAM_TIMEOUT,
                 ) as source:

@@ -22,6 +22,7 @@ from binks.client.models import (
     ThreadDetail,
     ThreadSummary,
 )
+from binks.client.paths import thread_path
 from binks.client.responses import StreamBroken, decode_event, parse, raise_for_status, unreachable
 
 StatusCallback = Callable[[ConnectionStatus], None]
@@ -86,27 +87,27 @@ class BinksClient:
 
     def get_thread(self, thread_id: str) -> ThreadDetail:
         """``GET /threads/{id}``: status, messages and the pending approval, if any."""
-        return parse(ThreadDetail, self._send("GET", f"/threads/{thread_id}"), thread_id=thread_id)
+        return parse(ThreadDetail, self._send("GET", thread_path(thread_id)), thread_id=thread_id)
 
     def send_message(self, thread_id: str, task: str) -> ThreadCreated:
         """``POST /threads/{id}/messages``: a follow-up task on an existing thread."""
-        response = self._send("POST", f"/threads/{thread_id}/messages", {"task": task})
+        response = self._send("POST", thread_path(thread_id, "messages"), {"task": task})
         return parse(ThreadCreated, response, thread_id=thread_id)
 
     def decide(self, thread_id: str, decision: Decision) -> dict[str, Any]:
         """``POST /threads/{id}/decision``; raises ``ApprovalConflict`` on 409 (nothing ran)."""
         body = decision.model_dump(exclude_none=True)
-        response = self._send("POST", f"/threads/{thread_id}/decision", body)
+        response = self._send("POST", thread_path(thread_id, "decision"), body)
         return self._json(response, thread_id=thread_id, deciding=True)
 
     def resume(self, thread_id: str) -> dict[str, Any]:
         """``POST /threads/{id}/resume``: continue a run interrupted by a restart."""
-        return self._json(self._send("POST", f"/threads/{thread_id}/resume"), thread_id=thread_id)
+        return self._json(self._send("POST", thread_path(thread_id, "resume")), thread_id=thread_id)
 
     def cancel(self, thread_id: str) -> dict[str, Any]:
         """``POST /threads/{id}/cancel``: stop the running run at its next step."""
         return self._json(
-            self._send("POST", f"/threads/{thread_id}/cancel"), thread_id=thread_id, cancelling=True
+            self._send("POST", thread_path(thread_id, "cancel")), thread_id=thread_id, cancelling=True
         )
 
     def events(
@@ -124,9 +125,8 @@ class BinksClient:
         while True:
             headers = {"Last-Event-ID": str(position)} if position is not None else {}
             try:
-                with connect_sse(
-                    self._http, "GET", f"/threads/{thread_id}/events", headers=headers, timeout=STREAM_TIMEOUT
-                ) as source:
+                path = thread_path(thread_id, "events")
+                with connect_sse(self._http, "GET", path, headers=headers, timeout=STREAM_TIMEOUT) as source:
                     response = source.response
                     if response.status_code >= 400:
                         response.read()

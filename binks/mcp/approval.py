@@ -41,7 +41,7 @@ from binks.mcp.views import ThreadView, how_to_approve, plan_view, thread_view
 CHANNEL = "mcp-elicitation"
 """How these decisions are marked in the audit log (``mcp-elicitation:<key id>``)."""
 QUESTION_LIMIT = 12000
-"""Characters of the question shown to the person; beyond it, the TUI shows the rest."""
+"""Characters of the question that diffs may fill; the steps themselves are never cut."""
 
 DECIDES = ToolAnnotations(readOnlyHint=False, destructiveHint=True, idempotentHint=False, openWorldHint=False)
 """A yes from the person runs the plan, which may delete things: clients should treat it so."""
@@ -81,31 +81,52 @@ class PersonsAnswer(BaseModel):
 
 
 def question_text(detail: ThreadDetail) -> str:
-    """The question: the plan as the approval card shows it, bound to its approval id and hash."""
+    """The question: the plan as the approval card shows it, bound to its approval id and hash.
+
+    Every step's command, namespace, risk, notes and dry-run are always shown whole: a
+    step the person was not shown must never run on their yes. Only diffs are cut, to
+    :data:`QUESTION_LIMIT`, each cut one saying so. Text from the task, the calling agent
+    or the cluster (title, summary, notes, dry-run messages) is kept on one line each, so
+    it cannot draw lines that look like the plan's own.
+    """
     assert detail.pending is not None
     plan = plan_view(detail.pending)
-    lines = [
+    head = [
         "Binks asks you, the person, to decide on a change to your cluster. The agent cannot answer this.",
-        f"Thread {detail.thread_id}: {detail.title}",
-        f"Plan {plan.plan_hash[:16]} (approval {plan.interrupt_id}): {plan.summary}",
+        f"Thread {detail.thread_id}: {one_line(detail.title)}",
+        f"Plan {plan.plan_hash[:16]} (approval {plan.interrupt_id}): {len(plan.steps)} step(s). "
+        f"Summary: {one_line(plan.summary)}",
     ]
     if plan.note:
-        lines.append(f"Note: {plan.note}")
-    for step in plan.steps:
-        lines += [
+        head.append(f"Note: {one_line(plan.note)}")
+    steps = [
+        [
             "",
-            f"{step.id}  {step.command}",
-            f"    namespace: {step.namespace or '-'}   risk: {step.risk}",
-            *(f"    ! {note}" for note in step.notes),
+            f"{step.id}  {one_line(step.command)}",
+            f"    namespace: {one_line(step.namespace or '-')}   risk: {step.risk}",
+            *(f"    ! {one_line(note)}" for note in step.notes),
+            f"    dry-run: {one_line(step.dry_run)}",
         ]
-        lines.append(f"    dry-run: {step.dry_run}")
-        if step.diff:
-            lines += ["    diff:", *(f"      {line}" for line in step.diff.splitlines())]
-    lines += ["", "Approve runs exactly these steps, once. Reject drops the plan."]
-    text = "\n".join(lines)
-    if len(text) > QUESTION_LIMIT:
-        text = text[:QUESTION_LIMIT] + f"\n… (cut; binks tui shows thread {detail.thread_id} whole)"
-    return text
+        for step in plan.steps
+    ]
+    tail = ["", f"Approve runs exactly these {len(plan.steps)} step(s), once. Reject drops the plan."]
+    budget = QUESTION_LIMIT - sum(len(line) + 1 for line in [*head, *tail, *(x for s in steps for x in s)])
+    for step, lines in zip(plan.steps, steps, strict=True):
+        if not step.diff:
+            continue
+        diff = ["    diff:", *(f"      {line}" for line in step.diff.splitlines())]
+        size = sum(len(line) + 1 for line in diff)
+        if size <= budget:
+            lines += diff
+            budget -= size
+        else:
+            lines.append(f"    diff: too long to show here; binks tui shows thread {detail.thread_id} whole")
+    return "\n".join([*head, *(line for lines in steps for line in lines), *tail])
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks and other control characters shown as spaces."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def register_approval(server: MCPServer, clients: ClientFactory, max_wait_s: float) -> None:
