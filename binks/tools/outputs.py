@@ -189,9 +189,13 @@ def holds_secret(node: Any) -> bool:
     return False
 
 
-_CREDENTIAL_NAME = re.compile(
-    r"(?i)(password|passwd|pwd|token|secret|credential|private[-_]?key|api[-_]?key|access[-_]?key)"
+CREDENTIAL_NAME = re.compile(
+    r"(?i)(password|passwd|passphrase|pwd|pass$|token|secret|credential|private[-_]?key|api[-_]?key"
+    r"|access[-_]?key|[-_.]key$|signing|dsn$|database[-_]?url|connection[-_]?string|cookie)"
 )
+"""Names (environment variables, keys) whose values are credentials: ``DB_PASSWORD``,
+``POSTGRES_PASS``, ``SIGNING_KEY``, ``DATABASE_URL``; a bare ``key`` (a toleration's, a
+selector's) is not one."""
 
 
 def literal_credentials(node: Any) -> list[str]:
@@ -202,7 +206,7 @@ def literal_credentials(node: Any) -> list[str]:
         if isinstance(env, list):
             for entry in env:
                 if isinstance(entry, dict) and isinstance(entry.get("value"), str):
-                    if _CREDENTIAL_NAME.search(str(entry.get("name", ""))) and len(entry["value"]) >= 4:
+                    if CREDENTIAL_NAME.search(str(entry.get("name", ""))) and len(entry["value"]) >= 4:
                         found.append(entry["value"])
         for value in node.values():
             found.extend(literal_credentials(value))

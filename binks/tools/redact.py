@@ -22,7 +22,7 @@ import yaml
 
 from binks.tools.argv import ParsedArgv
 from binks.tools.models import CapturedSource
-from binks.tools.outputs import UNPARSED, WITHHELD, group, names_secrets, parse_objects
+from binks.tools.outputs import CREDENTIAL_NAME, UNPARSED, WITHHELD, group, names_secrets, parse_objects
 
 MARK = "<redacted>"
 _PEM = re.compile(
@@ -39,9 +39,7 @@ _CRED_FIELD = re.compile(
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+@")
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _SECRET_TYPE = re.compile(r"^(Opaque|kubernetes\.io/.+|bootstrap\.kubernetes\.io/.+|helm\.sh/.+)$")
-SECRET_NAME = re.compile(
-    r"(?i)(password|passwd|pwd|token|secret|credential|private[-_]?key|api[-_]?key|access[-_]?key)"
-)
+SECRET_NAME = CREDENTIAL_NAME
 #: Kubeconfig user fields that say how to log in but hold no credential.
 _SAFE_USER_FIELDS = frozenset({"apiVersion", "command", "interactiveMode", "provideClusterInfo", "name"})
 _SECRET_KIND = re.compile(r"""(?i)["']?kind["']?\s*:\s*["']?(Secret|SecretList|Config)["']?\b""")
@@ -236,7 +234,7 @@ _LAST_APPLIED_LINE = re.compile(r"(kubectl\.kubernetes\.io/last-applied-configur
 _SECRET_JSON_LINE = re.compile(r"""(?m)^([-+ ]?[ \t]*)\{[^\n]*["']kind["']\s*:\s*["']Secret["'][^\n]*$""")
 #: ``DB_PASSWORD:  hunter2`` in ``describe`` output, ``API_TOKEN=abc`` in a log line.
 _NAMED_VALUE = re.compile(r"(?m)^([ \t]*-?[ \t]*)([A-Za-z_][\w.-]*)([ \t]*[:=][ \t]*)(\S[^\n]*)$")
-_NOT_A_VALUE_KEY = re.compile(r"(?i)(name|ref|namespace|optional|type|path|mode|file|items|keys?)$")
+_NOT_A_VALUE_KEY = re.compile(r"(?i)((name|ref|namespace|optional|type|path|mode|file|items|keys)$|^key$)")
 
 
 def _named_mark(match: re.Match[str]) -> str:
