@@ -11,8 +11,9 @@ baseline measured in the same run without HTTP, so the ratio shows what the serv
 3. **Decision → first mutation**: ``POST /decision`` until the toolbox's ``execute`` is
    called. Baseline: resuming the bare graph with the same decision.
 
-The server runs in a thread of this process (a real uvicorn on a loopback socket), so the
-clients and the server share one interpreter: the HTTP figures are pessimistic.
+The server is the real app in a child process (:mod:`bench.serve`: a real uvicorn on a
+loopback socket, scripted model, in-memory toolbox), as a TUI, a CLI or a script would meet
+it; the clients run here. The baselines run here too, in one process with no HTTP.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from langchain_core.messages import HumanMessage
 from pydantic import SecretStr
 
 from bench.load import busy, load_text, parser, ratio_line
+from bench.serve import KEY, Child, TimedToolbox
 from binks.checkpoints.db import connect
 from binks.checkpoints.events import EventLog
 from binks.checkpoints.intents import IntentLog
@@ -40,17 +42,13 @@ from binks.checkpoints.schema import prepare_database
 from binks.graph.approval import pending_approval, resume_command
 from binks.graph.builder import build_graph
 from binks.graph.decision import Decision
-from binks.server.app import create_app
-from binks.server.services import Services
 from binks.settings import Settings
-from binks.tools.models import ChangeResult, ProposedChange
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.toolbox import FakeToolbox
-from tests.server.live import LiveServer
 
-KEY = "bench-key-0123456789abcdef"
 SUBSCRIBERS = 100
 EVENTS = 200
+INTERVAL_S = 0.005
 THREADS = 50
 DECISIONS = 20
 SCALE = {
@@ -58,21 +56,6 @@ SCALE = {
         {"name": "run_kubectl", "args": {"command": "kubectl -n shop scale deploy/web --replicas=2"}}
     ]
 }
-
-
-class TimedToolbox(FakeToolbox):
-    """The fake toolbox, noting when each execute (the first mutating request) starts."""
-
-    executed_at: list[float]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.executed_at = []
-
-    async def execute(self, change: ProposedChange) -> ChangeResult:
-        """Note the time, then execute as the fake does."""
-        self.executed_at.append(time.perf_counter())
-        return await super().execute(change)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -93,7 +76,7 @@ def line(name: str, value: float, unit: str, base: float | None = None) -> None:
 async def _produce(append: Callable[[int], Awaitable[None]]) -> None:
     for i in range(EVENTS):
         await append(i)
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(INTERVAL_S)
 
 
 async def fanout_baseline(path: Path) -> list[float]:
@@ -107,7 +90,7 @@ async def fanout_baseline(path: Path) -> list[float]:
         subscription = log.subscribe("t")
         count = 0
         async for stored in log.follow(subscription, 0):
-            latencies.append(time.perf_counter() - stored.data["t"])
+            latencies.append(time.monotonic() - stored.data["t"])
             count += 1
             if count == EVENTS:
                 break
@@ -122,19 +105,19 @@ async def fanout_baseline(path: Path) -> list[float]:
 
 
 async def _append(log: EventLog, i: int) -> None:
-    await log.append("t", "message", {"i": i, "t": time.perf_counter()})
+    await log.append("t", "message", {"i": i, "t": time.monotonic()})
 
 
-async def fanout_http(server: LiveServer, services: Services, client: httpx.AsyncClient) -> list[float]:
+async def fanout_http(url: str, client: httpx.AsyncClient) -> list[float]:
+    """100 SSE readers of one thread while the server appends to it (``POST /bench/append``)."""
     thread_id = (await client.post("/invoke", json={"task": "hello"})).json()["thread_id"]
-    log = services.events
-    base = server.call(log.last_seq(thread_id))
+    base = (await client.get(f"/threads/{thread_id}")).json()["last_event_seq"]
     latencies: list[float] = []
     ready = 0
 
     async def subscriber() -> None:
         nonlocal ready
-        async with httpx.AsyncClient(base_url=server.url, headers=client.headers, timeout=60) as own:
+        async with httpx.AsyncClient(base_url=url, headers=client.headers, timeout=120) as own:
             async with aconnect_sse(
                 own, "GET", f"/threads/{thread_id}/events", params={"after": base}
             ) as source:
@@ -143,7 +126,7 @@ async def fanout_http(server: LiveServer, services: Services, client: httpx.Asyn
                 async for sse in source.aiter_sse():
                     if not sse.data:
                         continue
-                    latencies.append(time.perf_counter() - json.loads(sse.data)["t"])
+                    latencies.append(time.monotonic() - json.loads(sse.data)["t"])
                     count += 1
                     if count == EVENTS:
                         return
@@ -152,24 +135,10 @@ async def fanout_http(server: LiveServer, services: Services, client: httpx.Asyn
     while ready < SUBSCRIBERS:
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.3)
-
-    async def append(i: int) -> None:
-        await asyncio.wrap_future(
-            asyncio.run_coroutine_threadsafe(_append_thread(log, thread_id, i), _loop(server))
-        )
-
-    await _produce(append)
+    body = {"thread_id": thread_id, "count": EVENTS, "interval_s": INTERVAL_S}
+    (await client.post("/bench/append", json=body)).raise_for_status()
     await asyncio.gather(*tasks)
     return latencies
-
-
-async def _append_thread(log: EventLog, thread_id: str, i: int) -> None:
-    await log.append(thread_id, "message", {"i": i, "t": time.perf_counter()})
-
-
-def _loop(server: LiveServer) -> asyncio.AbstractEventLoop:
-    assert server.loop is not None
-    return server.loop
 
 
 # --- 2. concurrent threads -------------------------------------------------------------
@@ -233,28 +202,27 @@ async def decision_baseline(path: Path) -> list[float]:
             decision = Decision(
                 interrupt_id=pending.interrupt_id, plan_hash=pending.plan_hash, action="approve"
             )
-            start = time.perf_counter()
+            start = time.monotonic()
             await graph.ainvoke(resume_command(decision), config)
             latencies.append(toolbox.executed_at[-1] - start)
     await engine.close()
     return latencies
 
 
-async def decision_http(client: httpx.AsyncClient, toolbox: TimedToolbox) -> list[float]:
+async def decision_http(client: httpx.AsyncClient) -> list[float]:
     latencies = []
     for _ in range(DECISIONS):
         body = (await client.post("/invoke", json={"task": "scale"})).json()
-        before = len(toolbox.executed_at)
-        start = time.perf_counter()
+        before = len((await client.get("/bench/executed")).json())
+        start = time.monotonic()
         decided = await client.post(body["how_to_decide"]["url"], json=body["how_to_decide"]["body"])
         assert decided.status_code == 202, decided.text
-        while len(toolbox.executed_at) == before:
-            await asyncio.sleep(0.0005)
-        latencies.append(toolbox.executed_at[before] - start)
         async with aconnect_sse(client, "GET", f"/threads/{body['thread_id']}/events") as source:
             async for sse in source.aiter_sse():
                 if sse.event in ("run_completed", "run_failed"):
                     break
+        executed = (await client.get("/bench/executed")).json()
+        latencies.append(executed[before] - start)
     return latencies
 
 
@@ -271,19 +239,14 @@ async def main_async() -> None:
         script: list[dict[str, Any]] = [{"content": "hello"}]
         script += [{"content": f"answer {i}"} for i in range(THREADS)]
         script += [SCALE, {"content": "done"}] * DECISIONS
-        toolbox = TimedToolbox()
-        app = create_app(
-            settings_in(root / "srv"), model=ScriptedChatModel.from_script(script), toolbox=toolbox
-        )
-        with LiveServer(app) as server:
-            services: Services = app.state.services
-            limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        with Child(root / "srv", script) as url:
             async with httpx.AsyncClient(
-                base_url=server.url, headers={"X-API-Key": KEY}, timeout=120, limits=limits
+                base_url=url, headers={"X-API-Key": KEY}, timeout=120, limits=limits
             ) as client:
-                http_lat = await fanout_http(server, services, client)
+                http_lat = await fanout_http(url, client)
                 tput, errors, durations = await threads_http(client)
-                dec = await decision_http(client, toolbox)
+                dec = await decision_http(client)
 
         print("1. SSE fan-out (append -> delivered)")
         line("baseline in-process p50", pct(base_lat, 0.5) * 1000, "ms")
