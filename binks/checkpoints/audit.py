@@ -23,8 +23,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, func, select
+from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, select
 
+from binks.checkpoints import sql
 from binks.checkpoints.auditchain import (
     GENESIS,
     AuditEntry,
@@ -35,6 +36,7 @@ from binks.checkpoints.auditchain import (
     verify_chain,
 )
 from binks.checkpoints.db import Database, metadata
+from binks.checkpoints.sql import Statement
 
 audit_table = Table(
     "binks_audit",
@@ -72,16 +74,21 @@ def make_entry(seq: int, prev_hash: str, fields: dict[str, Any]) -> AuditEntry:
     return AuditEntry(**hashed, prev_hash=prev_hash, hash=entry_hash(prev_hash, hashed))
 
 
+_LOCK = Statement("SELECT pg_advisory_xact_lock(:key)")
+_HEAD = Statement("SELECT seq, hash FROM binks_audit ORDER BY seq DESC LIMIT 1")
+_INSERT = Statement(
+    f"INSERT INTO binks_audit ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + name for name in COLUMNS)})"
+)
+
+
 def append(connection: Connection, fields: dict[str, Any]) -> AuditEntry:
     """Append one entry at the head of the chain, in the caller's (write) transaction."""
     if connection.dialect.name == "postgresql":
-        connection.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
-    head = connection.execute(
-        select(audit_table.c.seq, audit_table.c.hash).order_by(audit_table.c.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (int(head.seq) + 1, str(head.hash)) if head is not None else (1, GENESIS)
+        sql.execute(connection, _LOCK, key=CHAIN_LOCK)
+    head = sql.first(connection, _HEAD)
+    seq, prev = (int(head[0]) + 1, str(head[1])) if head is not None else (1, GENESIS)
     entry = make_entry(seq, prev, fields)
-    connection.execute(audit_table.insert().values(**entry.model_dump()))
+    sql.execute(connection, _INSERT, **entry.model_dump())
     return entry
 
 

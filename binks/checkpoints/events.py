@@ -29,12 +29,13 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 from sqlalchemy import Column, Connection, DateTime, Index, Integer, String, Table, Text, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from binks.checkpoints import sql
 from binks.checkpoints.db import Database, metadata
 from binks.checkpoints.notify import notify
+from binks.checkpoints.sql import Statement
 
 events_table = Table(
     "binks_events",
@@ -72,6 +73,35 @@ class StoredEvent(BaseModel):
     event: str
     data: dict[str, Any]
     created_at: datetime
+    _json: str | None = PrivateAttr(default=None)
+    _frame: bytes | None = PrivateAttr(default=None)
+
+    @classmethod
+    def of(
+        cls, thread_id: str, seq: int, event: str, data: dict[str, Any], text: str, created_at: datetime
+    ) -> StoredEvent:
+        """The event with ``data``, whose JSON ``text`` (as stored) is kept for sending."""
+        stored = cls(thread_id=thread_id, seq=seq, event=event, data=data, created_at=created_at)
+        stored._json = text
+        return stored
+
+    def data_json(self) -> str:
+        """``data`` as one line of JSON, encoded once however many readers send it."""
+        if self._json is None:
+            self._json = encode(self.data)
+        return self._json
+
+    def sse_frame(self) -> bytes:
+        """The event as one Server-Sent Events frame (``id`` = its seq), built once for all streams."""
+        if self._frame is None:
+            text = f"id: {self.seq}\r\nevent: {self.event}\r\ndata: {self.data_json()}\r\n\r\n"
+            self._frame = text.encode()
+        return self._frame
+
+
+def encode(data: Any) -> str:
+    """Event data as stored and sent: compact JSON on one line (no raw newline can occur)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 class Subscription:
@@ -104,38 +134,36 @@ class Subscription:
             self.lagged = True
 
 
+_BUMP = Statement(
+    "INSERT INTO binks_event_counters (thread_id, seq) VALUES (:thread_id, 1)"
+    " ON CONFLICT (thread_id) DO UPDATE SET seq = binks_event_counters.seq + 1 RETURNING seq"
+)
+_INSERT = Statement(
+    "INSERT INTO binks_events (thread_id, seq, event, data, created_at)"
+    " VALUES (:thread_id, :seq, :event, :data, :created_at)"
+)
+
+
 def next_seq(connection: Connection, thread_id: str) -> int:
     """Bump the thread's counter and return the new number (locks the row until commit)."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(counters_table).values(thread_id=thread_id, seq=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[counters_table.c.thread_id], set_={"seq": counters_table.c.seq + 1}
-    ).returning(counters_table.c.seq)
-    return int(connection.execute(statement).scalar_one())
+    found = sql.first(connection, _BUMP, thread_id=thread_id)
+    assert found is not None
+    return int(found[0])
 
 
 def insert(connection: Connection, thread_id: str, event: str, data: dict[str, Any]) -> StoredEvent:
     """Store one event in the caller's transaction; hand it to :meth:`EventLog.publish` after commit."""
     seq = next_seq(connection, thread_id)
-    stored = StoredEvent(thread_id=thread_id, seq=seq, event=event, data=data, created_at=datetime.now(UTC))
-    connection.execute(
-        events_table.insert().values(
-            thread_id=thread_id,
-            seq=seq,
-            event=event,
-            data=json.dumps(data, ensure_ascii=False, default=str),
-            created_at=stored.created_at,
-        )
-    )
+    created = datetime.now(UTC)
+    text = encode(data)
+    sql.execute(connection, _INSERT, thread_id=thread_id, seq=seq, event=event, data=text, created_at=created)
     notify(connection, CHANNEL, f"{thread_id} {seq}")
-    return stored
+    return StoredEvent.of(thread_id, seq, event, data, text, created)
 
 
 def _row_event(thread_id: str, row: Any) -> StoredEvent:
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-    return StoredEvent(
-        thread_id=thread_id, seq=row.seq, event=row.event, data=json.loads(row.data), created_at=created
-    )
+    return StoredEvent.of(thread_id, row.seq, row.event, json.loads(row.data), row.data, created)
 
 
 class EventLog:
@@ -243,6 +271,19 @@ class EventLog:
         ``subscription`` must have been taken *before* calling, so nothing appended during
         the replay is lost; events seen both ways are sent once (by sequence number).
         """
+        async for batch in self.follow_batches(subscription, after):
+            for stored in batch:
+                yield stored
+
+    async def follow_batches(
+        self, subscription: Subscription, after: int
+    ) -> AsyncIterator[list[StoredEvent]]:
+        """:meth:`follow`, a batch at a time: whatever is ready when the reader asks.
+
+        A reader that keeps up gets one event per batch; one that falls behind (a slow
+        client, a busy machine) gets everything queued since, so it can send it in one
+        write instead of paying a write per event.
+        """
         last = after
         while True:
             # Empty the live queue *before* reading the table: whatever is appended while the
@@ -253,23 +294,41 @@ class EventLog:
             subscription.lagged = False
             while True:
                 batch = await self.read_after(subscription.thread_id, last)
-                for stored in batch:
-                    yield stored
-                    last = stored.seq
+                if batch:
+                    yield batch
+                    last = batch[-1].seq
                 if len(batch) < REPLAY_PAGE:
                     break
             if subscription.closed:
                 return
             while not subscription.lagged:
-                item = await subscription.queue.get()
-                if item is None:
-                    # Closed: flush what the table holds that the queue missed, then stop.
-                    for stored in await self.read_after(subscription.thread_id, last):
-                        yield stored
+                live, closed, gap = _take_ready(subscription, await subscription.queue.get(), last)
+                if live:
+                    yield live
+                    last = live[-1].seq
+                if closed:
+                    # Flush what the table holds that the queue missed, then stop.
+                    rest = await self.read_after(subscription.thread_id, last)
+                    if rest:
+                        yield rest
                     return
-                if item.seq <= last:
-                    continue
-                if item.seq != last + 1:
-                    break  # a gap: catch up from the table
-                yield item
-                last = item.seq
+                if gap:
+                    break  # catch up from the table
+
+
+def _take_ready(
+    subscription: Subscription, item: StoredEvent | None, last: int
+) -> tuple[list[StoredEvent], bool, bool]:
+    """``item`` and every event queued behind it, in order: (events, closed, gap)."""
+    live: list[StoredEvent] = []
+    while True:
+        if item is None:
+            return live, True, False
+        if item.seq > last:
+            if item.seq != last + 1:
+                return live, False, True
+            live.append(item)
+            last = item.seq
+        if subscription.queue.empty():
+            return live, False, False
+        item = subscription.queue.get_nowait()

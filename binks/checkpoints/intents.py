@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Column, Connection, DateTime, String, Table, Text, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Column, Connection, DateTime, String, Table, Text
 
+from binks.checkpoints import sql
 from binks.checkpoints.db import Database, metadata
-from binks.checkpoints.threads import threads_table
+from binks.checkpoints.sql import Statement
 from binks.errors import BinksError
 
 intents_table = Table(
@@ -67,58 +67,57 @@ def _stamp() -> datetime:
     return datetime.now(UTC)
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _key(thread_id: str, step_id: str, plan_hash: str) -> tuple[Any, ...]:
-    return (
-        intents_table.c.thread_id == thread_id,
-        intents_table.c.step_id == step_id,
-        intents_table.c.plan_hash == plan_hash,
-    )
+_GET = Statement(
+    "SELECT change_json, result_json, intent_at, result_at FROM binks_intents"
+    " WHERE thread_id = :thread_id AND step_id = :step_id AND plan_hash = :plan_hash"
+)
+_OWNER = Statement(
+    "SELECT run_id FROM binks_threads WHERE thread_id = :thread_id",
+    postgres="SELECT run_id FROM binks_threads WHERE thread_id = :thread_id FOR UPDATE",
+)
+_CLAIM = Statement(
+    "INSERT INTO binks_intents (thread_id, step_id, plan_hash, change_json, intent_at)"
+    " VALUES (:thread_id, :step_id, :plan_hash, :change_json, :intent_at)"
+    " ON CONFLICT (thread_id, step_id, plan_hash) DO NOTHING RETURNING thread_id"
+)
+_RECORD_INTENT = Statement(
+    "INSERT INTO binks_intents (thread_id, step_id, plan_hash, change_json, intent_at)"
+    " VALUES (:thread_id, :step_id, :plan_hash, :change_json, :intent_at)"
+    " ON CONFLICT (thread_id, step_id, plan_hash) DO UPDATE SET change_json = :change_json,"
+    " result_json = NULL, intent_at = :intent_at, result_at = NULL"
+)
+_RECORD_RESULT = Statement(
+    "UPDATE binks_intents SET result_json = :result_json, result_at = :result_at"
+    " WHERE thread_id = :thread_id AND step_id = :step_id AND plan_hash = :plan_hash"
+)
 
 
 def _get(connection: Connection, thread_id: str, step_id: str, plan_hash: str) -> IntentRecord | None:
-    columns = (
-        intents_table.c.change_json,
-        intents_table.c.result_json,
-        intents_table.c.intent_at,
-        intents_table.c.result_at,
-    )
-    found = connection.execute(select(*columns).where(*_key(thread_id, step_id, plan_hash))).first()
+    found = sql.first(connection, _GET, thread_id=thread_id, step_id=step_id, plan_hash=plan_hash)
     if found is None:
         return None
-    change_json, result_json, intent_at, result_at = tuple(found)
+    change_json, result_json, intent_at, result_at = found
     return IntentRecord(
         thread_id=thread_id,
         step_id=step_id,
         plan_hash=plan_hash,
         change=json.loads(change_json),
         result=json.loads(result_json) if result_json is not None else None,
-        intent_at=_parse_time(intent_at) or _stamp(),
-        result_at=_parse_time(result_at),
+        intent_at=sql.as_time(intent_at) or _stamp(),
+        result_at=sql.as_time(result_at),
     )
 
 
 def _owns(connection: Connection, thread_id: str, run_id: str | None) -> None:
     if run_id is None:
         return
-    holder = connection.execute(
-        select(threads_table.c.run_id).where(threads_table.c.thread_id == thread_id).with_for_update()
-    ).scalar()
+    found = sql.first(connection, _OWNER, thread_id=thread_id)
+    holder = found[0] if found is not None else None
     if holder != run_id:
         raise LeaseLost(
             f"run {run_id} no longer owns thread {thread_id} (its lease expired); nothing was run. "
             f"Resume the thread with POST /threads/{thread_id}/resume"
         )
-
-
-def _upsert(connection: Connection) -> Any:
-    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(intents_table)
 
 
 class IntentLog:
@@ -139,19 +138,8 @@ class IntentLog:
 
         def work(connection: Connection) -> IntentRecord | None:
             _owns(connection, thread_id, run_id)
-            statement = (
-                _upsert(connection)
-                .values(
-                    thread_id=thread_id,
-                    step_id=step_id,
-                    plan_hash=plan_hash,
-                    change_json=change_json,
-                    intent_at=_stamp(),
-                )
-                .on_conflict_do_nothing()
-                .returning(intents_table.c.thread_id)
-            )
-            if connection.execute(statement).first() is not None:
+            key = {"thread_id": thread_id, "step_id": step_id, "plan_hash": plan_hash}
+            if sql.first(connection, _CLAIM, **key, change_json=change_json, intent_at=_stamp()) is not None:
                 return None
             found = _get(connection, thread_id, step_id, plan_hash)
             if found is None:
@@ -162,38 +150,20 @@ class IntentLog:
 
     async def record_intent(self, thread_id: str, step_id: str, plan_hash: str, change_json: str) -> None:
         """Record that the step is about to run (clearing any earlier result for the same key)."""
+        key = {"thread_id": thread_id, "step_id": step_id, "plan_hash": plan_hash}
         stamp = _stamp()
-
-        def work(connection: Connection) -> None:
-            statement = _upsert(connection).values(
-                thread_id=thread_id,
-                step_id=step_id,
-                plan_hash=plan_hash,
-                change_json=change_json,
-                intent_at=stamp,
-            )
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["thread_id", "step_id", "plan_hash"],
-                    set_={
-                        "change_json": change_json,
-                        "result_json": None,
-                        "intent_at": stamp,
-                        "result_at": None,
-                    },
-                )
-            )
-
-        await self.database.write(work, durable=True)
+        await self.database.write(
+            lambda c: sql.execute(c, _RECORD_INTENT, **key, change_json=change_json, intent_at=stamp),
+            durable=True,
+        )
 
     async def record_result(self, thread_id: str, step_id: str, plan_hash: str, result_json: str) -> None:
         """Record what the step did; ``LookupError`` when no intent was recorded for it."""
-        statement = (
-            update(intents_table)
-            .where(*_key(thread_id, step_id, plan_hash))
-            .values(result_json=result_json, result_at=_stamp())
+        key = {"thread_id": thread_id, "step_id": step_id, "plan_hash": plan_hash}
+        stamp = _stamp()
+        updated = await self.database.write(
+            lambda c: sql.execute(c, _RECORD_RESULT, **key, result_json=result_json, result_at=stamp)
         )
-        updated = await self.database.write(lambda c: c.execute(statement).rowcount)
         if updated == 0:
             raise LookupError(f"no intent recorded for {thread_id}/{step_id}/{plan_hash[:12]}")
 

@@ -15,7 +15,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
+
+from binks.checkpoints import sql
+from binks.checkpoints.sql import Statement
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +27,13 @@ Handler = Callable[[str], Awaitable[None]]
 RECONNECT_S = 1.0
 
 
+_NOTIFY = Statement("SELECT pg_notify(:channel, :payload)")
+
+
 def notify(connection: Connection, channel: str, payload: str) -> None:
     """Send ``payload`` on ``channel`` when the caller's transaction commits (PostgreSQL only)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(select(func.pg_notify(channel, payload)))
+        sql.execute(connection, _NOTIFY, channel=channel, payload=payload)
 
 
 class Listener:

@@ -24,6 +24,8 @@ it commit together. :class:`ThreadIndex` wraps the ones used alone.
 from __future__ import annotations
 
 import builtins
+import functools
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -32,7 +34,9 @@ from pydantic import BaseModel
 from sqlalchemy import Column, ColumnElement, Connection, DateTime, String, Table, Text, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from binks.checkpoints import sql
 from binks.checkpoints.db import Database, metadata
+from binks.checkpoints.sql import Statement
 from binks.errors import BinksError, ThreadNotFound
 
 ThreadStatus = Literal["running", "awaiting_approval", "completed", "failed", "interrupted", "cancelled"]
@@ -55,6 +59,20 @@ threads_table = Table(
     Column("lease_expires_at", DateTime(timezone=True), nullable=True),
     Column("pending_interrupt", String(128), nullable=True),
 )
+
+
+COLUMNS = tuple(column.name for column in threads_table.columns)
+_GET = Statement(f"SELECT {', '.join(COLUMNS)} FROM binks_threads WHERE thread_id = :thread_id")
+_INSERT = Statement(
+    f"INSERT INTO binks_threads ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + name for name in COLUMNS)})"
+)
+_IDLE = (
+    "UPDATE binks_threads SET status = :status, error = :error, run_id = NULL, owner = NULL,"
+    " lease_expires_at = NULL, pending_interrupt = :pending_interrupt, updated_at = :updated_at"
+    " WHERE thread_id = :thread_id AND "
+)
+_SETTLE = Statement(_IDLE + "run_id = :run_id")
+_SET_STATUS = Statement(_IDLE + "status <> 'running'")
 
 
 class ThreadRecord(BaseModel):
@@ -110,8 +128,8 @@ def insert(
         "pending_interrupt": None,
     }
     try:
-        connection.execute(insert_statement().values(**row))
-    except IntegrityError as exc:
+        sql.execute(connection, _INSERT, **row)
+    except (IntegrityError, sqlite3.IntegrityError) as exc:
         raise BinksError(f"thread {thread_id!r} already exists; pick another id") from exc
     return ThreadRecord.model_validate(row)
 
@@ -123,8 +141,8 @@ def insert_statement() -> Any:
 
 def get(connection: Connection, thread_id: str) -> ThreadRecord | None:
     """The thread's record, or ``None``."""
-    found = connection.execute(select(threads_table).where(threads_table.c.thread_id == thread_id)).first()
-    return None if found is None else record(found._mapping)
+    found = sql.first(connection, _GET, thread_id=thread_id)
+    return None if found is None else record(dict(zip(COLUMNS, found, strict=True)))
 
 
 def claim(
@@ -143,30 +161,30 @@ def claim(
     for ``interrupt_id`` (rows from before schema 3 name no interrupt and pass).
     """
     stamp = now()
-    conditions: list[ColumnElement[bool]] = [
-        threads_table.c.thread_id == thread_id,
-        threads_table.c.status.in_(list(allowed)),
-    ]
-    if interrupt_id is not None:
-        conditions.append(
-            or_(
-                threads_table.c.pending_interrupt == interrupt_id, threads_table.c.pending_interrupt.is_(None)
-            )
-        )
-    result = connection.execute(
-        update(threads_table)
-        .where(*conditions)
-        .values(
-            status="running",
-            run_id=run_id,
-            owner=owner,
-            lease_expires_at=stamp + timedelta(seconds=lease_s),
-            pending_interrupt=None,
-            error=None,
-            updated_at=stamp,
-        )
+    statuses = tuple(allowed)
+    changed = sql.execute(
+        connection,
+        _claim_statement(len(statuses), decision=interrupt_id is not None),
+        thread_id=thread_id,
+        run_id=run_id,
+        owner=owner,
+        lease=stamp + timedelta(seconds=lease_s),
+        updated_at=stamp,
+        interrupt_id=interrupt_id,
+        **{f"status_{index}": status for index, status in enumerate(statuses)},
     )
-    return bool(result.rowcount)
+    return bool(changed)
+
+
+@functools.cache
+def _claim_statement(statuses: int, *, decision: bool) -> Statement:
+    allowed = ", ".join(f":status_{index}" for index in range(statuses))
+    waits = " AND (pending_interrupt = :interrupt_id OR pending_interrupt IS NULL)" if decision else ""
+    return Statement(
+        "UPDATE binks_threads SET status = 'running', run_id = :run_id, owner = :owner,"
+        " lease_expires_at = :lease, pending_interrupt = NULL, error = NULL, updated_at = :updated_at"
+        f" WHERE thread_id = :thread_id AND status IN ({allowed}){waits}"
+    )
 
 
 def settle(
@@ -179,8 +197,17 @@ def settle(
     pending_interrupt: str | None = None,
 ) -> bool:
     """End run ``run_id``: the thread's new status, no owner. False if the run no longer owns it."""
-    owned = threads_table.c.run_id == run_id
-    return _idle(connection, thread_id, owned, status, error=error, pending_interrupt=pending_interrupt)
+    changed = sql.execute(
+        connection,
+        _SETTLE,
+        thread_id=thread_id,
+        run_id=run_id,
+        status=status,
+        error=error,
+        pending_interrupt=pending_interrupt,
+        updated_at=now(),
+    )
+    return bool(changed)
 
 
 def set_status(
@@ -192,33 +219,16 @@ def set_status(
     pending_interrupt: str | None = None,
 ) -> bool:
     """Set the status of a thread no run owns (a resume that found an approval waiting)."""
-    unowned = threads_table.c.status != "running"
-    return _idle(connection, thread_id, unowned, status, error=error, pending_interrupt=pending_interrupt)
-
-
-def _idle(
-    connection: Connection,
-    thread_id: str,
-    condition: ColumnElement[bool],
-    status: ThreadStatus,
-    *,
-    error: str | None,
-    pending_interrupt: str | None,
-) -> bool:
-    result = connection.execute(
-        update(threads_table)
-        .where(threads_table.c.thread_id == thread_id, condition)
-        .values(
-            status=status,
-            error=error,
-            run_id=None,
-            owner=None,
-            lease_expires_at=None,
-            pending_interrupt=pending_interrupt,
-            updated_at=now(),
-        )
+    changed = sql.execute(
+        connection,
+        _SET_STATUS,
+        thread_id=thread_id,
+        status=status,
+        error=error,
+        pending_interrupt=pending_interrupt,
+        updated_at=now(),
     )
-    return bool(result.rowcount)
+    return bool(changed)
 
 
 def renew(connection: Connection, owner: str, lease_s: float) -> set[str]:
@@ -272,8 +282,7 @@ def record(row: object) -> ThreadRecord:
     """A row as a :class:`ThreadRecord`."""
     data = dict(row)  # type: ignore[call-overload]
     for name in ("created_at", "updated_at", "lease_expires_at"):
-        if data.get(name) is not None:
-            data[name] = aware(data[name])
+        data[name] = sql.as_time(data.get(name))
     return ThreadRecord.model_validate(data)
 
 
