@@ -13,7 +13,6 @@ history) and ends.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -21,6 +20,7 @@ import anyio
 from fastapi import APIRouter, Depends, Header, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from binks.checkpoints.events import encode
 from binks.server.deps import ServicesDep, ThreadIdPath, require_key
 from binks.server.runs import DRAIN_GRACE_S
 from binks.server.schemas import MAX_COUNTER, ErrorBody
@@ -34,13 +34,13 @@ router = APIRouter(
 )
 
 
-def _encode(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
 async def _stream(
     services: Services, thread_id: str, after: int, shutdown: anyio.Event
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncIterator[bytes | ServerSentEvent]:
+    """The stream's frames: each event encoded once for every reader, sent as they come.
+
+    A reader that fell behind gets all that waits for it in one write.
+    """
     subscription = services.events.subscribe(thread_id)
 
     async def close_on_shutdown() -> None:
@@ -50,9 +50,9 @@ async def _stream(
 
     watcher = asyncio.get_running_loop().create_task(close_on_shutdown())
     try:
-        async for stored in services.events.follow(subscription, after):
-            yield ServerSentEvent(data=_encode(stored.data), event=stored.event, id=str(stored.seq))
-        yield ServerSentEvent(data=_encode({"reason": "server shutting down"}), event="stream_closed")
+        async for batch in services.events.follow_batches(subscription, after):
+            yield b"".join(stored.sse_frame() for stored in batch)
+        yield ServerSentEvent(data=encode({"reason": "server shutting down"}), event="stream_closed")
     finally:
         watcher.cancel()
         services.events.unsubscribe(subscription)
