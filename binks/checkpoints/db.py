@@ -13,7 +13,10 @@ builds its statements with SQLAlchemy Core as plain functions of a synchronous
   (5 ms) per hop on a busy one, and several connections of one process only wait for each
   other's write lock. A transaction is therefore never held across an ``await``: it starts
   and commits inside one synchronous call. Writes start with ``BEGIN IMMEDIATE`` so that
-  another process (``binks db prune``) can never slip between a read and a write.
+  another process (``binks db prune``) can never slip between a read and a write. The
+  write-ahead log is copied into the database file (a checkpoint) by a thread with its own
+  connection once it has grown, never by a commit on the loop, which SQLite's automatic
+  checkpoint would stall for the copy and its fsync.
 - **PostgreSQL** runs them on a pooled ``psycopg`` connection through SQLAlchemy's
   ``run_sync``; a transaction awaits only its own statements' round trips.
 
@@ -35,10 +38,12 @@ same (the README's "Durability" section says the same for operators):
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -52,6 +57,8 @@ if TYPE_CHECKING:
 
     from binks.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 metadata = MetaData()
 """Every Binks table registers itself here (the store modules import this)."""
 
@@ -61,6 +68,11 @@ Dialect = Literal["sqlite", "postgresql"]
 
 #: Seconds a SQLite writer waits for another process's write lock before failing.
 SQLITE_BUSY_TIMEOUT_S = 30.0
+#: Commits between two looks at the write-ahead log's size.
+WAL_CHECK_EVERY = 64
+#: Bytes of write-ahead log that make it worth copying into the database file (SQLite's own
+#: automatic checkpoint starts at 1000 pages, 4 MB with the default page size).
+WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024
 #: Connections each replica keeps open to PostgreSQL for Binks' tables.
 POSTGRES_POOL_SIZE = 10
 
@@ -143,6 +155,10 @@ class SqliteDatabase(Database):
             )
             raw.execute("PRAGMA journal_mode=WAL")
             raw.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoints run in a thread of their own (``_checkpoint``), never inside a
+            # commit on the event loop, where copying the log and fsyncing the file would
+            # stall every run and stream for tens of milliseconds.
+            raw.execute("PRAGMA wal_autocheckpoint=0")
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(
                 f"cannot open the database {path}: {exc}; check BINKS_STATE_DIR / BINKS_DATABASE_URL"
@@ -153,6 +169,9 @@ class SqliteDatabase(Database):
         engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
         self._engine = engine
         self._connection = engine.connect()
+        self._commits = 0
+        #: The thread that checkpoints the log, once one was started.
+        self.checkpointing: threading.Thread | None = None
 
     def run(self, work: Work[T], *, write: bool) -> T:
         """Run ``work`` synchronously: one transaction, committed (or rolled back) before returning."""
@@ -165,7 +184,44 @@ class SqliteDatabase(Database):
             except BaseException:
                 connection.rollback()
                 raise
-            return result
+        if write:
+            self.committed()
+        return result
+
+    def committed(self) -> None:
+        """Count a commit on the connection (the checkpointer's too); now and then look at the log.
+
+        When the log has grown past :data:`WAL_CHECKPOINT_BYTES`, a thread copies it into
+        the database file (unless one already does).
+        """
+        self._commits += 1
+        if self._commits % WAL_CHECK_EVERY:
+            return
+        if self.checkpointing is not None and self.checkpointing.is_alive():
+            return
+        try:
+            size = os.stat(f"{self.path}-wal").st_size
+        except FileNotFoundError:
+            return
+        if size >= WAL_CHECKPOINT_BYTES:
+            self.checkpointing = threading.Thread(
+                target=self._checkpoint, name="binks-wal-checkpoint", daemon=True
+            )
+            self.checkpointing.start()
+
+    def _checkpoint(self) -> None:
+        """Copy the log into the database file, on a connection of this thread's own.
+
+        ``PASSIVE``: it copies what no reader still needs and never waits for, or blocks,
+        the event loop's connection; SQLite fsyncs the database file before the log is
+        reused, so a durable commit stays durable whichever file holds it. A failure is
+        logged and left to the next attempt (the log only grows meanwhile).
+        """
+        try:
+            with closing(sqlite3.connect(str(self.path), timeout=SQLITE_BUSY_TIMEOUT_S)) as own:
+                own.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            logger.warning("checkpointing the write-ahead log of %s failed", self.path, exc_info=True)
 
     async def read(self, work: Work[T]) -> T:
         """See :meth:`Database.read`."""
@@ -202,6 +258,9 @@ class SqliteDatabase(Database):
 
     async def close(self) -> None:
         """See :meth:`Database.close`."""
+        checkpointing = self.checkpointing
+        if checkpointing is not None:
+            await asyncio.to_thread(checkpointing.join)
         with self.lock:
             self._connection.close()
             self._engine.dispose()

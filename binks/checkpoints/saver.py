@@ -123,6 +123,8 @@ class _Transaction:
                     self.saver.conn.rollback()
         finally:
             self.saver.lock.release()
+        if self.write and kind is None:
+            self.saver.database.committed()
 
 
 @asynccontextmanager

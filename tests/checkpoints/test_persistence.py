@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import uuid
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, update
 
+from binks.checkpoints import db as db_module
 from binks.checkpoints import threads as store
-from binks.checkpoints.db import Database, connect, database_url, sqlite_path
+from binks.checkpoints.db import Database, SqliteDatabase, connect, database_url, sqlite_path
+from binks.checkpoints.events import EventLog
 from binks.checkpoints.intents import IntentLog, LeaseLost
 from binks.checkpoints.saver import open_checkpointer
 from binks.checkpoints.schema import SCHEMA_VERSION, prepare_database, schema_version
@@ -33,6 +37,39 @@ async def test_sqlite_is_one_wal_connection_shared_with_the_checkpointer(tmp_pat
     finally:
         await database.close()
     assert (tmp_path / "state" / "binks.db").is_file()
+
+
+async def test_the_write_ahead_log_is_copied_into_the_database_by_a_thread_not_by_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No commit on the event loop's connection checkpoints; a thread does, once the log grew."""
+    monkeypatch.setattr(db_module, "WAL_CHECK_EVERY", 1)
+    monkeypatch.setattr(db_module, "WAL_CHECKPOINT_BYTES", 64 * 1024)
+    path = tmp_path / "binks.db"
+    database = connect(f"sqlite:///{path}")
+    assert isinstance(database, SqliteDatabase)
+    await prepare_database(database)
+    log = EventLog(database)
+
+    def frames_in_log() -> int:
+        with closing(sqlite3.connect(str(path))) as other:
+            return int(other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+
+    try:
+        assert database.raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        appended = 0
+        while database.checkpointing is None:
+            await log.append("t", "message", {"text": "x" * 2000})
+            appended += 1
+            assert appended < 1000, "the log outgrew its limit but no checkpoint started"
+        database.checkpointing.join(60)
+        # The checkpoint copied the whole log, so the next commit starts the log afresh.
+        await log.append("t", "message", {"text": "after"})
+        assert frames_in_log() < 10
+        events = await log.read_after("t", 0, limit=2000)
+        assert [stored.seq for stored in events] == list(range(1, appended + 2))
+    finally:
+        await database.close()
 
 
 def test_database_url_choices(tmp_path: Path) -> None:
