@@ -17,7 +17,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -40,6 +42,8 @@ from binks.settings import Settings
 from binks.tools.protocol import Toolbox
 from binks.tools.typed import TypedToolbox
 
+R = TypeVar("R")
+
 SUPERSTEPS_PER_TURN = 8
 """agent, read_tools, propose, approve, execute (≥1), verify, plus slack for edits."""
 
@@ -51,6 +55,22 @@ def recursion_limit(settings: Settings) -> int:
     catches a routing bug instead of looping forever.
     """
     return SUPERSTEPS_PER_TURN * (settings.max_steps + settings.max_replans + 2) + 100
+
+
+def on_loop(router: Callable[[AgentState], R]) -> Callable[[AgentState], Awaitable[R]]:
+    """``router`` as a coroutine function, so its edge is decided on the event loop.
+
+    An async graph runs a plain-function edge in a thread pool: a thread hop for every
+    edge taken (eight per approved change), and on a busy machine a wait for the GIL each
+    way. A router only reads the state, so it runs inline. The wrapper keeps the router's
+    name and ``Literal`` return type, from which LangGraph draws the edges.
+    """
+
+    @functools.wraps(router)
+    async def route(state: AgentState) -> R:
+        return router(state)
+
+    return route
 
 
 def build_graph(
@@ -83,13 +103,13 @@ def build_graph(
     graph.add_node("execute", make_execute(deps))
     graph.add_node("verify", make_verify(deps))
     graph.add_node("respond", make_respond(deps))
-    graph.add_conditional_edges(START, routing.at_start)
-    graph.add_conditional_edges("agent", routing.after_agent)
-    graph.add_conditional_edges("read_tools", routing.after_read_tools)
-    graph.add_conditional_edges("propose", routing.after_propose)
-    graph.add_conditional_edges("approve", routing.after_approve)
-    graph.add_conditional_edges("execute", routing.after_execute)
-    graph.add_conditional_edges("verify", routing.after_verify)
+    graph.add_conditional_edges(START, on_loop(routing.at_start))
+    graph.add_conditional_edges("agent", on_loop(routing.after_agent))
+    graph.add_conditional_edges("read_tools", on_loop(routing.after_read_tools))
+    graph.add_conditional_edges("propose", on_loop(routing.after_propose))
+    graph.add_conditional_edges("approve", on_loop(routing.after_approve))
+    graph.add_conditional_edges("execute", on_loop(routing.after_execute))
+    graph.add_conditional_edges("verify", on_loop(routing.after_verify))
     graph.add_edge("respond", END)
     compiled = graph.compile(checkpointer=checkpointer, name="binks")
     return compiled.with_config(recursion_limit=recursion_limit(settings))
