@@ -12,6 +12,7 @@ step says so in ``hidden`` (:class:`Shown`), which the approval card prints as a
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -146,8 +147,25 @@ def _patch_spans(word: str, secret: bool) -> list[tuple[int, int]] | None:
     return spans
 
 
+#: Distinct argvs and command lines whose shown form is kept: a plan's commands are shown in
+#: its proposal, its approval card, each step's events and the audit log, so each is worked
+#: out once (the marked words were in memory already, in the graph's state).
+SHOWN_CACHE = 512
+
+
 def show_argv(argv: list[str] | tuple[str, ...]) -> Shown:
     """The argv with secret values replaced by the marker, and a note for anything more hidden."""
+    shown, hidden = _show(tuple(argv))
+    return Shown(argv=list(shown), hidden=list(hidden))
+
+
+@functools.lru_cache(maxsize=SHOWN_CACHE)
+def _show(argv: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    shown = _show_words(argv)
+    return tuple(shown.argv), tuple(shown.hidden)
+
+
+def _show_words(argv: tuple[str, ...]) -> Shown:
     words = list(argv)
     end = words.index("--") if "--" in words else len(words)
     touches_secrets = any("secret" in kinds_in(word) for word in words[:end] if not word.startswith("-"))
@@ -252,6 +270,7 @@ def _source_summary(source: Any) -> Any:
     }
 
 
+@functools.lru_cache(maxsize=SHOWN_CACHE)
 def _redact_command(command: str) -> str:
     try:
         words = shlex.split(command)
