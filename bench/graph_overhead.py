@@ -25,6 +25,7 @@ from langgraph.graph.message import add_messages
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, interrupt
 
+from bench import breakdown
 from bench.load import busy, load_text, parser
 from binks.checkpoints.intents import IntentLog
 from binks.checkpoints.saver import open_checkpointer
@@ -41,11 +42,14 @@ NODE_RUNS = 9
 GET = {"name": "run_kubectl", "args": {"command": "kubectl get deployment web -n shop"}}
 SCALE = {"name": "run_kubectl", "args": {"command": "kubectl scale deployment web --replicas=3 -n shop"}}
 MODES: Any = ["updates", "messages", "custom"]
+CALLBACKS: list[Any] = []
+"""Callback handlers of the runs (the breakdown's node timer, only in its own cycles)."""
+BREAKDOWN_CYCLES = 15
 DURABILITY: Any = "sync"  # what the server uses: an approval is on disk before execute runs
 
 
 def script() -> list[dict[str, Any]]:
-    return [{"tool_calls": [GET, SCALE]}, {"content": "Scaled web to 3."}] * CYCLES
+    return [{"tool_calls": [GET, SCALE]}, {"content": "Scaled web to 3."}] * (CYCLES + BREAKDOWN_CYCLES)
 
 
 class BareState(TypedDict, total=False):
@@ -102,11 +106,13 @@ def bare_graph(
     async def respond(state: BareState) -> dict[str, Any]:  # noqa: ARG001
         return {}
 
-    def after_agent(state: BareState) -> Literal["read_tools", "respond"]:
+    # Coroutines, as Binks' routers are (``binks.graph.builder.on_loop``): a plain function
+    # would cost the baseline a thread hop per edge that Binks does not pay.
+    async def after_agent(state: BareState) -> Literal["read_tools", "respond"]:
         last = state["messages"][-1]
         return "read_tools" if isinstance(last, AIMessage) and last.tool_calls else "respond"
 
-    def after_read(state: BareState) -> Literal["propose", "agent"]:  # noqa: ARG001
+    async def after_read(state: BareState) -> Literal["propose", "agent"]:  # noqa: ARG001
         return "propose"
 
     graph = StateGraph(BareState)
@@ -132,7 +138,7 @@ def bare_graph(
 
 
 async def drain(graph: CompiledStateGraph[Any, Any, Any, Any], value: Any, thread: str) -> None:
-    config: Any = {"configurable": {"thread_id": thread}}
+    config: Any = {"configurable": {"thread_id": thread}, "callbacks": list(CALLBACKS)}
     stream = graph.astream(
         value, config, stream_mode=MODES, subgraphs=True, version="v2", durability=DURABILITY
     )
@@ -184,6 +190,18 @@ async def main() -> None:
                 start = time.perf_counter()
                 await binks_cycle(binks, f"binks-{index}")
                 binks_times.append(time.perf_counter() - start)
+            bare_tally, binks_tally = breakdown.Tally(), breakdown.Tally()
+            for index in range(BREAKDOWN_CYCLES):
+                with breakdown.watching_checkpoints(bare_tally, saver):
+                    CALLBACKS[:] = [breakdown.NodeTimer(bare_tally)]
+                    await bare_cycle(bare, f"bare-b{index}")
+                with (
+                    breakdown.watching_checkpoints(binks_tally, saver),
+                    breakdown.watching_binks(binks_tally),
+                ):
+                    CALLBACKS[:] = [breakdown.NodeTimer(binks_tally)]
+                    await binks_cycle(binks, f"binks-b{index}")
+            CALLBACKS.clear()
     steps = NODE_RUNS
     bare_step = statistics.median(bare_times) / steps * 1000
     binks_step = statistics.median(binks_times) / steps * 1000
@@ -199,6 +217,9 @@ async def main() -> None:
             f" (median cycle {statistics.median(times) * 1000:.1f} ms)"
         )
     print(f"ratio          : {binks_step / bare_step:.2f}x (goal <= 1.3x)   ({load_text()})")
+    medians = (statistics.median(bare_times) * 1000, statistics.median(binks_times) * 1000)
+    for text in breakdown.report(bare_tally, binks_tally, BREAKDOWN_CYCLES, *medians):
+        print(text)
 
 
 if __name__ == "__main__":
