@@ -317,3 +317,29 @@ async def test_hundred_streams_over_replicas_follow_one_run_in_order(cluster: Cl
         f"replica streams: {SUBSCRIBERS} streams over {REPLICAS} replicas ({SUBSCRIBERS - early} joining "
         f"with Last-Event-ID {late_from}) followed a run on replica r0: {len(logged)} events each, in order"
     )
+
+
+async def test_a_cancel_sent_to_another_replica_stops_the_run_where_it_runs(cluster: Cluster) -> None:
+    """``POST /cancel`` on a replica that does not run the thread reaches the one that does.
+
+    The run sits in a model call far longer than the cancel's grace period, so it can only
+    end because the owning replica got the request (PostgreSQL ``NOTIFY``) and stopped it.
+    """
+    owner, other = await cluster.start(2, script=[{"sleep": 600, "content": "too late"}])
+    async with owner.client() as on_owner, other.client() as on_other:
+        started = await on_owner.post("/threads", json={"task": "think for a long time"})
+        assert started.status_code == 201, started.text
+        thread_id, run_id = started.json()["thread_id"], started.json()["run_id"]
+        assert (await on_other.get(f"/threads/{thread_id}")).json()["status"] == "running"
+        on_other.timeout = httpx.Timeout(120)
+        cancelled = await on_other.post(f"/threads/{thread_id}/cancel")
+        assert cancelled.status_code == 200, cancelled.text
+        assert cancelled.json() == {"thread_id": thread_id, "run_id": run_id, "status": "cancelled"}
+        for client in (on_owner, on_other):
+            assert (await client.get(f"/threads/{thread_id}")).json()["status"] == "cancelled"
+    logged = await _logged(cluster.url, thread_id)
+    assert [e.event for e in logged] == ["run_started", "run_cancelled"]
+    assert logged[-1].data["run_id"] == run_id
+    entries, chain_ok = await _audits(cluster.url)
+    assert chain_ok
+    assert [(e.thread_id, e.action, e.outcome) for e in entries] == [(thread_id, "cancel", "accepted")]
