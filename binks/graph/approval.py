@@ -17,7 +17,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from binks.errors import ApprovalConflict
@@ -40,7 +40,11 @@ async def pending_approval(
     graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig
 ) -> PendingApproval | None:
     """The thread's pending approval, or ``None`` when it waits for nothing."""
-    state = await graph.aget_state(config)
+    return pending_in(await graph.aget_state(config))
+
+
+def pending_in(state: StateSnapshot) -> PendingApproval | None:
+    """The approval a state (from ``aget_state``) waits for, or ``None``."""
     for pending in state.interrupts:
         value = pending.value
         if isinstance(value, dict) and "plan" in value and "plan_hash" in value:

@@ -19,7 +19,7 @@ from langgraph.types import Command, StreamMode
 
 from binks.checkpoints.threads import ThreadStatus
 from binks.errors import BinksError
-from binks.graph.approval import PendingApproval, pending_approval
+from binks.graph.approval import PendingApproval, pending_in
 from binks.graph.deps import RUN_ID_KEY
 from binks.logs import log_context
 from binks.server.instrument import ModelTimer
@@ -129,12 +129,13 @@ async def drive(manager: RunManager, run: Run, graph_input: dict[str, Any] | Com
 async def _settled(
     manager: RunManager, run: Run, translator: EventTranslator, config: RunnableConfig
 ) -> Finale:
-    pending = await pending_approval(manager.graph, config)
+    # One read of the thread's state answers both: does it wait for a person, or what is its answer.
+    state = await manager.graph.aget_state(config)
+    pending = pending_in(state)
     if pending is not None:
         run.pending = pending
         data = {**translator.held.get("approval_required", {}), **pending_out(pending)}
         return Finale(status="awaiting_approval", event="approval_required", data=data)
-    state = await manager.graph.aget_state(config)
     answer = state.values.get("final_answer")
     run.result = answer if isinstance(answer, str) else None
     return Finale(status="completed", event="run_completed", data={"result": run.result})
