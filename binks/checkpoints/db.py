@@ -172,6 +172,7 @@ class SqliteDatabase(Database):
         self._commits = 0
         #: The thread that checkpoints the log, once one was started.
         self.checkpointing: threading.Thread | None = None
+        self._flush: asyncio.Future[None] | None = None
 
     def run(self, work: Work[T], *, write: bool) -> T:
         """Run ``work`` synchronously: one transaction, committed (or rolled back) before returning."""
@@ -230,15 +231,42 @@ class SqliteDatabase(Database):
     async def write(self, work: Work[T], *, durable: bool = False) -> T:
         """See :meth:`Database.write`.
 
-        A durable write commits like any other, then fsyncs the WAL file in a thread: the
-        event loop and the other writers go on meanwhile, and the caller continues only
-        once the commit (and every one before it) is on disk. What SQLite's
-        ``synchronous=FULL`` would do, without stalling the loop for the fsync.
+        A durable write commits like any other, then waits for the next flush of the log
+        (:meth:`_flushed`), so the caller goes on only once its commit, and every one
+        before it, is on disk: what SQLite's ``synchronous=FULL`` does, one fsync shared by
+        every durable write that committed in the same turn of the event loop.
         """
         result = self.run(work, write=True)
         if durable:
-            await asyncio.to_thread(self.sync_log)
+            await self._flushed()
         return result
+
+    async def _flushed(self) -> None:
+        """Wait for a flush of the log that starts after now (group commit).
+
+        The flush runs on the loop, after the callbacks already due: whatever else commits
+        in this turn joins it. The loop stops for one fsync (a few milliseconds) while it
+        runs. Handing the fsync to a thread would let the loop go on meanwhile, but on a
+        busy machine the hand-off costs more than the fsync: a thread to wake and one to
+        wake back, each waiting for a core (6-9 ms measured for a 4-6 ms fsync on this
+        project's 2-core reference machine at load 11), and decisions wait for two.
+        """
+        if self._flush is None:
+            loop = asyncio.get_running_loop()
+            self._flush = loop.create_future()
+            loop.call_soon(self._flush_now)
+        await asyncio.shield(self._flush)
+
+    def _flush_now(self) -> None:
+        flush, self._flush = self._flush, None
+        if flush is None:
+            return
+        try:
+            self.sync_log()
+        except OSError as exc:
+            flush.set_exception(exc)
+        else:
+            flush.set_result(None)
 
     def sync_log(self) -> None:
         """Flush the write-ahead log to disk.

@@ -72,6 +72,30 @@ async def test_the_write_ahead_log_is_copied_into_the_database_by_a_thread_not_b
         await database.close()
 
 
+async def test_a_durable_write_returns_after_a_flush_that_follows_its_commit_shared_with_its_peers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Intents committed together wait for one flush; each flush covers every commit before it."""
+    database = connect(f"sqlite:///{tmp_path / 'binks.db'}")
+    assert isinstance(database, SqliteDatabase)
+    await prepare_database(database)
+    on_disk: list[int] = []
+
+    def sync_log(self: SqliteDatabase) -> None:
+        on_disk.append(self.raw.execute("SELECT count(*) FROM binks_intents").fetchone()[0])
+
+    monkeypatch.setattr(SqliteDatabase, "sync_log", sync_log)
+    intents = IntentLog(database)
+    try:
+        await asyncio.gather(*(intents.claim("t", f"s{index}", "h", "{}") for index in range(10)))
+        assert on_disk == [10]
+        await intents.claim("t", "s10", "h", "{}")
+        await intents.record_result("t", "s10", "h", "{}")  # not durable: no flush of its own
+        assert on_disk == [10, 11]
+    finally:
+        await database.close()
+
+
 def test_database_url_choices(tmp_path: Path) -> None:
     assert sqlite_path(load_settings(env_file=None, state_dir=tmp_path)) == tmp_path / "binks.db"
     other = load_settings(env_file=None, database_url=f"sqlite:///{tmp_path}/x.db")
