@@ -3,13 +3,18 @@
 Run: ``.venv/bin/python -m bench.server_stream [--under-load [N]]``. Each figure comes with a
 baseline measured in the same run without HTTP, so the ratio shows what the server adds:
 
-1. **Fan-out**: 100 SSE subscribers on one thread while events are appended; delivery
-   latency (append → client has it) p50/p99. Baseline: 100 in-process followers of the
-   same event log.
+1. **Fan-out**: 100 SSE subscribers on one thread while the server appends 200 events,
+   one every 5 ms; delivery latency (append → the client's socket has it) p50/p99.
+   Baseline: 100 in-process followers of the same event log.
 2. **Concurrent threads**: 50 ``POST /invoke`` at once (scripted model, one model turn
-   each); throughput and errors. Baseline: 50 concurrent runs of the bare graph.
+   each), three rounds; throughput and errors. Baseline: 50 concurrent ``ainvoke`` of the
+   same Binks graph on the same kind of database, without the server (no HTTP, no events,
+   no thread index).
 3. **Decision → first mutation**: ``POST /decision`` until the toolbox's ``execute`` is
-   called. Baseline: resuming the bare graph with the same decision.
+   entered. Baseline: resuming the same graph with the same decision, in process.
+
+Each baseline runs right before its figure, and each figure prints the load average
+measured when it was taken.
 
 The server is the real app in a child process (:mod:`bench.serve`: a real uvicorn on a
 loopback socket, scripted model, in-memory toolbox), as a TUI, a CLI or a script would meet
@@ -50,6 +55,7 @@ SUBSCRIBERS = 100
 EVENTS = 200
 INTERVAL_S = 0.005
 THREADS = 50
+ROUNDS = 3
 DECISIONS = 20
 SCALE = {
     "tool_calls": [
@@ -68,8 +74,8 @@ def settings_in(path: Path) -> Settings:
     return Settings(_env_file=None, state_dir=path, api_key=SecretStr(KEY))
 
 
-def line(name: str, value: float, unit: str, base: float | None = None) -> None:
-    print(ratio_line(name, value, unit, base))
+def line(name: str, value: float, unit: str, base: float | None = None, load: str | None = None) -> None:
+    print(ratio_line(name, value, unit, base, load))
 
 
 # --- 1. fan-out ------------------------------------------------------------------------
@@ -240,44 +246,57 @@ async def decision_http(client: httpx.AsyncClient) -> list[float]:
 
 
 async def main_async() -> None:
+    """Each figure's baseline runs right before it, so both meet the same machine."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         print(f"binks server bench: {SUBSCRIBERS} subscribers x {EVENTS} events, ", end="")
-        print(f"{THREADS} threads, {DECISIONS} decisions")
-
-        base_lat = await fanout_baseline(root / "b1")
-        base_tput, base_err = await threads_baseline(root / "b2")
-        base_dec = await decision_baseline(root / "b3")
-
+        print(f"{THREADS} threads x {ROUNDS} rounds, {DECISIONS} decisions")
         script: list[dict[str, Any]] = [{"content": "hello"}]
-        script += [{"content": f"answer {i}"} for i in range(THREADS)]
+        script += [{"content": f"answer {i}"} for i in range(THREADS * ROUNDS)]
         script += [SCALE, {"content": "done"}] * DECISIONS
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         with Child(root / "srv", script) as url:
             async with httpx.AsyncClient(
                 base_url=url, headers={"X-API-Key": KEY}, timeout=120, limits=limits
             ) as client:
+                base_lat = await fanout_baseline(root / "b1")
                 http_lat = await fanout_http(url, client)
-                tput, errors, durations = await threads_http(client)
+                fanout_load = load_text()
+                rates: list[tuple[float, float]] = []
+                durations: list[float] = []
+                errors = 0
+                for index in range(ROUNDS):
+                    base_rate, base_errors = await threads_baseline(root / f"b2-{index}")
+                    rate, failed, taken = await threads_http(client)
+                    rates.append((base_rate, rate))
+                    durations += taken
+                    errors += failed + base_errors
+                threads_load = load_text()
+                base_dec = await decision_baseline(root / "b3")
                 dec = await decision_http(client)
+                decision_load = load_text()
 
         print("1. SSE fan-out (append -> delivered)")
-        line("baseline in-process p50", pct(base_lat, 0.5) * 1000, "ms")
-        line("baseline in-process p99", pct(base_lat, 0.99) * 1000, "ms")
-        line("HTTP SSE p50", pct(http_lat, 0.5) * 1000, "ms", pct(base_lat, 0.5) * 1000)
-        line("HTTP SSE p99", pct(http_lat, 0.99) * 1000, "ms", pct(base_lat, 0.99) * 1000)
+        line("baseline in-process p50", pct(base_lat, 0.5) * 1000, "ms", load=fanout_load)
+        line("baseline in-process p99", pct(base_lat, 0.99) * 1000, "ms", load=fanout_load)
+        line("HTTP SSE p50", pct(http_lat, 0.5) * 1000, "ms", pct(base_lat, 0.5) * 1000, fanout_load)
+        line("HTTP SSE p99", pct(http_lat, 0.99) * 1000, "ms", pct(base_lat, 0.99) * 1000, fanout_load)
         print(f"  events delivered: {len(http_lat)} of {SUBSCRIBERS * EVENTS}")
-        print(f"2. {THREADS} concurrent threads")
-        line("baseline bare graph throughput", base_tput, "runs/s")
-        line("HTTP /invoke throughput", tput, "runs/s", base_tput)
-        line("HTTP /invoke p50 latency", statistics.median(durations) * 1000 if durations else 0, "ms")
-        print(f"  errors: baseline {base_err}, HTTP {errors}")
+        print(f"2. {THREADS} concurrent threads, {ROUNDS} rounds (medians; ratio: median of the rounds')")
+        base_rate = statistics.median(base for base, _ in rates)
+        line("baseline bare graph throughput", base_rate, "runs/s", load=threads_load)
+        ratio = statistics.median(rate / base for base, rate in rates)
+        line("HTTP /invoke throughput", base_rate * ratio, "runs/s", base_rate, threads_load)
+        line("HTTP /invoke p50 latency", statistics.median(durations) * 1000, "ms", load=threads_load)
+        print(f"  errors: {errors}; rounds (baseline, HTTP runs/s): ", end="")
+        print(", ".join(f"({base:.0f}, {rate:.0f})" for base, rate in rates))
         print("3. decision -> first mutating call")
-        line("baseline graph resume p50", statistics.median(base_dec) * 1000, "ms")
+        base_p50, p50 = statistics.median(base_dec) * 1000, statistics.median(dec) * 1000
+        line("baseline graph resume p50", base_p50, "ms", load=decision_load)
+        line("HTTP POST /decision p50", p50, "ms", base_p50, decision_load)
         line(
-            "HTTP POST /decision p50", statistics.median(dec) * 1000, "ms", statistics.median(base_dec) * 1000
+            "HTTP POST /decision p99", pct(dec, 0.99) * 1000, "ms", pct(base_dec, 0.99) * 1000, decision_load
         )
-        line("HTTP POST /decision p99", pct(dec, 0.99) * 1000, "ms", pct(base_dec, 0.99) * 1000)
 
 
 def main() -> None:
