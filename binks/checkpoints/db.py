@@ -43,6 +43,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -170,8 +171,11 @@ class SqliteDatabase(Database):
         self._engine = engine
         self._connection = engine.connect()
         self._commits = 0
-        #: The thread that checkpoints the log, once one was started.
-        self.checkpointing: threading.Thread | None = None
+        # One thread, started with the first checkpoint and kept: starting a thread waits
+        # until it runs, which on a busy machine would hold up the commit that asked for it.
+        self._checkpoints = ThreadPoolExecutor(max_workers=1, thread_name_prefix="binks-wal-checkpoint")
+        #: The last checkpoint asked for, once one was.
+        self.checkpointing: Future[None] | None = None
         self._flush: asyncio.Future[None] | None = None
 
     def run(self, work: Work[T], *, write: bool) -> T:
@@ -198,17 +202,14 @@ class SqliteDatabase(Database):
         self._commits += 1
         if self._commits % WAL_CHECK_EVERY:
             return
-        if self.checkpointing is not None and self.checkpointing.is_alive():
+        if self.checkpointing is not None and not self.checkpointing.done():
             return
         try:
             size = os.stat(f"{self.path}-wal").st_size
         except FileNotFoundError:
             return
         if size >= WAL_CHECKPOINT_BYTES:
-            self.checkpointing = threading.Thread(
-                target=self._checkpoint, name="binks-wal-checkpoint", daemon=True
-            )
-            self.checkpointing.start()
+            self.checkpointing = self._checkpoints.submit(self._checkpoint)
 
     def _checkpoint(self) -> None:
         """Copy the log into the database file, on a connection of this thread's own.
@@ -286,9 +287,7 @@ class SqliteDatabase(Database):
 
     async def close(self) -> None:
         """See :meth:`Database.close`."""
-        checkpointing = self.checkpointing
-        if checkpointing is not None:
-            await asyncio.to_thread(checkpointing.join)
+        await asyncio.to_thread(self._checkpoints.shutdown)
         with self.lock:
             self._connection.close()
             self._engine.dispose()

@@ -62,7 +62,7 @@ async def test_the_write_ahead_log_is_copied_into_the_database_by_a_thread_not_b
             await log.append("t", "message", {"text": "x" * 2000})
             appended += 1
             assert appended < 1000, "the log outgrew its limit but no checkpoint started"
-        database.checkpointing.join(60)
+        database.checkpointing.result(60)
         # The checkpoint copied the whole log, so the next commit starts the log afresh.
         await log.append("t", "message", {"text": "after"})
         assert frames_in_log() < 10
