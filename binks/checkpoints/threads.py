@@ -197,17 +197,7 @@ def settle(
     pending_interrupt: str | None = None,
 ) -> bool:
     """End run ``run_id``: the thread's new status, no owner. False if the run no longer owns it."""
-    changed = sql.execute(
-        connection,
-        _SETTLE,
-        thread_id=thread_id,
-        run_id=run_id,
-        status=status,
-        error=error,
-        pending_interrupt=pending_interrupt,
-        updated_at=now(),
-    )
-    return bool(changed)
+    return _idle(connection, _SETTLE, thread_id, status, error, pending_interrupt, run_id=run_id)
 
 
 def set_status(
@@ -219,14 +209,28 @@ def set_status(
     pending_interrupt: str | None = None,
 ) -> bool:
     """Set the status of a thread no run owns (a resume that found an approval waiting)."""
+    return _idle(connection, _SET_STATUS, thread_id, status, error, pending_interrupt)
+
+
+def _idle(
+    connection: Connection,
+    statement: Statement,
+    thread_id: str,
+    status: ThreadStatus,
+    error: str | None,
+    pending_interrupt: str | None,
+    **condition: str,
+) -> bool:
+    """Leave the thread without a run, in ``status``, if ``statement``'s condition holds."""
     changed = sql.execute(
         connection,
-        _SET_STATUS,
+        statement,
         thread_id=thread_id,
         status=status,
         error=error,
         pending_interrupt=pending_interrupt,
         updated_at=now(),
+        **condition,
     )
     return bool(changed)
 
