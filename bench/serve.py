@@ -21,27 +21,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import uvicorn
 from fastapi import Depends, FastAPI
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 
 from binks.server.app import create_app
 from binks.server.deps import ServicesDep, require_key
-from binks.settings import Settings
+from binks.settings import load_settings
 from binks.tools.models import ChangeResult, ProposedChange
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.toolbox import FakeToolbox
+from tests.server.conftest import API_KEY
+from tests.server.process import ServerProcess
 
-KEY = "bench-key-0123456789abcdef"
+KEY = API_KEY
 
 
 class TimedToolbox(FakeToolbox):
@@ -66,9 +64,9 @@ class AppendRequest(BaseModel):
 
 
 def bench_app(state_dir: Path, script: list[dict[str, Any]]) -> FastAPI:
-    """The real app plus the benchmark's two routes."""
+    """The real app plus the benchmark's two routes (the API key comes from ``BINKS_API_KEY``)."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(_env_file=None, state_dir=state_dir, api_key=SecretStr(KEY))
+    settings = load_settings(env_file=None, state_dir=state_dir)
     toolbox = TimedToolbox()
     app = create_app(settings, model=ScriptedChatModel.from_script(script), toolbox=toolbox)
     producers: set[asyncio.Task[None]] = set()
@@ -94,7 +92,7 @@ def bench_app(state_dir: Path, script: list[dict[str, Any]]) -> FastAPI:
 
 
 def main() -> None:
-    """Serve :func:`bench_app` on a free loopback port until SIGTERM."""
+    """Serve :func:`bench_app` on a free loopback port until SIGTERM (``tests.server.process``)."""
     parser = argparse.ArgumentParser(prog="python -m bench.serve")
     parser.add_argument("--state-dir", required=True, type=Path)
     parser.add_argument("--script", required=True, type=Path, help="JSON list of model answers")
@@ -108,45 +106,9 @@ def main() -> None:
     uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on")).run(sockets=[sock])
 
 
-class Child:
-    """``with Child(state_dir, script) as url:`` — :func:`main` in a child process."""
-
-    def __init__(self, state_dir: Path, script: list[dict[str, Any]]) -> None:
-        self.state_dir = state_dir
-        self.script = script
-        self.proc: subprocess.Popen[str] | None = None
-
-    def __enter__(self) -> str:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        script = self.state_dir / "script.json"
-        script.write_text(json.dumps(self.script), encoding="utf-8")
-        argv = [sys.executable, "-m", "bench.serve", "--state-dir", str(self.state_dir)]
-        argv += ["--script", str(script)]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line.startswith("PORT "):
-            self.__exit__()
-            raise RuntimeError("the benchmark server did not start (its error is above)")
-        url = f"http://127.0.0.1:{int(line.split()[1])}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=5).status_code == 200:
-                    return url
-            except httpx.TransportError:
-                time.sleep(0.05)
-        self.__exit__()
-        raise TimeoutError("the benchmark server did not answer /health within 120 s")
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+def start(state_dir: Path, script: list[dict[str, Any]]) -> ServerProcess:
+    """:func:`main` in a child process, started and answering."""
+    return ServerProcess(state_dir, script, module="bench.serve").start()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""A Binks server in a child process (``tests/fakes/serve.py``), for kill and restart tests."""
+"""A Binks server in a child process (``tests/fakes/serve.py``), for kill and restart tests.
+
+``module`` names another entry point with the same command line (``bench.serve``).
+"""
 
 from __future__ import annotations
 
@@ -31,7 +34,9 @@ class ServerProcess:
         kubeconfig: Path | None = None,
         env: dict[str, str] | None = None,
         args: list[str] | None = None,
+        module: str = "tests.fakes.serve",
     ) -> None:
+        self.module = module
         self.state_dir = state_dir
         self.script = script
         self.kubeconfig = kubeconfig
@@ -44,7 +49,7 @@ class ServerProcess:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         script_file = self.state_dir / f"script-{time.monotonic_ns()}.json"
         script_file.write_text(json.dumps(self.script))
-        argv = [sys.executable, "-m", "tests.fakes.serve", "--state-dir", str(self.state_dir)]
+        argv = [sys.executable, "-m", self.module, "--state-dir", str(self.state_dir)]
         argv += ["--script", str(script_file)]
         if self.kubeconfig is not None:
             argv += ["--kubeconfig", str(self.kubeconfig)]
