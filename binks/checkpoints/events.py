@@ -26,10 +26,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, PrivateAttr
 from sqlalchemy import Column, Connection, DateTime, Index, Integer, String, Table, Text, func, select
 
 from binks.checkpoints import sql
@@ -65,31 +65,28 @@ REPLAY_PAGE = 500
 LIVE_QUEUE = 1024
 
 
-class StoredEvent(BaseModel):
-    """One event as kept in the log and sent to clients."""
+@dataclass(slots=True)
+class StoredEvent:
+    """One event as kept in the log and sent to clients.
+
+    A plain dataclass, not a pydantic model: every live reader touches each event, and
+    nothing here needs validating (the log writes it, or reads back what it wrote).
+    """
 
     thread_id: str
     seq: int
     event: str
     data: dict[str, Any]
     created_at: datetime
-    _json: str | None = PrivateAttr(default=None)
-    _frame: bytes | None = PrivateAttr(default=None)
-
-    @classmethod
-    def of(
-        cls, thread_id: str, seq: int, event: str, data: dict[str, Any], text: str, created_at: datetime
-    ) -> StoredEvent:
-        """The event with ``data``, whose JSON ``text`` (as stored) is kept for sending."""
-        stored = cls(thread_id=thread_id, seq=seq, event=event, data=data, created_at=created_at)
-        stored._json = text
-        return stored
+    json_text: str | None = field(default=None, compare=False, repr=False)
+    """``data`` as stored (:func:`encode`), kept so it is encoded once for every reader."""
+    _frame: bytes | None = field(default=None, init=False, compare=False, repr=False)
 
     def data_json(self) -> str:
         """``data`` as one line of JSON, encoded once however many readers send it."""
-        if self._json is None:
-            self._json = encode(self.data)
-        return self._json
+        if self.json_text is None:
+            self.json_text = encode(self.data)
+        return self.json_text
 
     def sse_frame(self) -> bytes:
         """The event as one Server-Sent Events frame (``id`` = its seq), built once for all streams."""
@@ -158,12 +155,12 @@ def insert(connection: Connection, thread_id: str, event: str, data: dict[str, A
     text = encode(data)
     sql.execute(connection, _INSERT, thread_id=thread_id, seq=seq, event=event, data=text, created_at=created)
     notify(connection, CHANNEL, f"{thread_id} {seq}")
-    return StoredEvent.of(thread_id, seq, event, data, text, created)
+    return StoredEvent(thread_id, seq, event, data, created, text)
 
 
 def _row_event(thread_id: str, row: Any) -> StoredEvent:
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-    return StoredEvent.of(thread_id, row.seq, row.event, json.loads(row.data), row.data, created)
+    return StoredEvent(thread_id, row.seq, row.event, json.loads(row.data), created, row.data)
 
 
 class EventLog:
