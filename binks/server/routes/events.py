@@ -19,6 +19,7 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Depends, Header, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.types import Message, Send
 
 from binks.checkpoints.events import encode
 from binks.server.deps import ServicesDep, ThreadIdPath, require_key
@@ -32,6 +33,21 @@ router = APIRouter(
     dependencies=[Depends(require_key)],
     responses={401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
 )
+
+
+class _EventStream(EventSourceResponse):
+    """sse-starlette's response, minus a cancel scope around every write when no send timeout is set.
+
+    That scope costs as much as the write itself, once per event and reader: with a hundred
+    readers, a tenth of the server's time. (If sse-starlette renames the method, this only
+    stops saving that time.)
+    """
+
+    async def _send_with_timeout(self, send: Send, message: Message) -> None:
+        if self.send_timeout is None:
+            await send(message)
+        else:
+            await super()._send_with_timeout(send, message)
 
 
 async def _stream(
@@ -78,7 +94,7 @@ async def thread_events(
     await services.threads.get(thread_id)
     start = last_event_id if last_event_id is not None else (after or 0)
     shutdown = anyio.Event()
-    return EventSourceResponse(
+    return _EventStream(
         _stream(services, thread_id, start, shutdown),
         ping=services.heartbeat_s,
         shutdown_event=shutdown,
