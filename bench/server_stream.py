@@ -184,6 +184,7 @@ async def threads_baseline(path: Path) -> tuple[float, int]:
         start = time.perf_counter()
         results = await asyncio.gather(*(one(i) for i in range(THREADS)), return_exceptions=True)
         elapsed = time.perf_counter() - start
+        _show_failures(results)
     await engine.close()
     return THREADS / elapsed, sum(isinstance(r, BaseException) for r in results)
 
@@ -236,7 +237,14 @@ async def _at_once(one: Callable[[], Awaitable[None]]) -> tuple[float, int, list
     results = await asyncio.gather(*(timed() for _ in range(THREADS)), return_exceptions=True)
     elapsed = time.perf_counter() - start
     durations = [r for r in results if isinstance(r, float)]
+    _show_failures(results)
     return THREADS / elapsed, THREADS - len(durations), durations
+
+
+def _show_failures(results: list[Any]) -> None:
+    """Print each distinct failure once: a benchmark that fails must say why."""
+    for failure in sorted({repr(r)[:300] for r in results if isinstance(r, BaseException)}):
+        print(f"  failed: {failure}")
 
 
 # --- 3. decision -> first mutation -----------------------------------------------------

@@ -3,8 +3,9 @@
 Binks keeps its thread index, event log, execute intents, audit log and replica leases in
 the same database as LangGraph's checkpoints: SQLite in the state dir (one workstation, the
 default) or PostgreSQL (several replicas). Each store module (``threads``, ``events``, ...)
-builds its statements with SQLAlchemy Core as plain functions of a synchronous
-``Connection``; :class:`Database` runs them, one function per transaction:
+writes its statements as plain functions of a synchronous SQLAlchemy ``Connection`` (in
+SQLAlchemy Core, or by hand for those every run issues: :mod:`binks.checkpoints.sql`);
+:class:`Database` runs them, one function per transaction:
 
 - **SQLite** runs them *inline on the event loop*, on the one connection of the process
   (the checkpointer shares it, see :mod:`binks.checkpoints.saver`). A statement on a local
