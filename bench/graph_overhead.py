@@ -2,11 +2,14 @@
 
 Run: ``.venv/bin/python -m bench.graph_overhead [--under-load [N]]``. Both graphs run the same task — one
 read, one change, interrupt for approval, resume, execute, verify, final answer — with
-the same scripted model, the same fake toolbox and the same AsyncSqliteSaver, streamed
-the way the server streams. The bare graph does only the calls (model, assess, read,
-propose, interrupt, execute, verify); the Binks graph adds what makes it safe: tool-call
-validation, the plan and its hash, decision checks, intents before and after the step,
-outcome records and custom events. Goal: ≤ 1.3× per step.
+the same scripted model, the same fake toolbox and the same checkpointer (Binks' own,
+on one SQLite database), streamed the way the server streams. The bare graph does only the
+calls (model, assess, read, propose, interrupt, execute, verify); the Binks graph adds what
+makes it safe: tool-call validation, the plan and its hash, decision checks, a durable
+intent before the step and its result after, outcome records and custom events. Both
+graphs' routers are coroutines (a plain-function router costs a thread hop per edge,
+which neither pays). Goal: ≤ 1.3× per step. After the timed cycles, cycles of their own
+measure where the difference goes (:mod:`bench.breakdown`).
 """
 
 from __future__ import annotations
