@@ -24,11 +24,15 @@ async def test_read_only_task_answers_without_approval(tmp_path: Path) -> None:
         state = await h.ask("how many replicas does web have?")
         assert state["final_answer"] == "web runs 1 replica."
         assert toolbox.mutations == []
-        assert await h.graph.aget_state(h.config) is not None
+        snapshot = await h.graph.aget_state(h.config)
+        assert snapshot.next == () and snapshot.interrupts == (), "the thread ended; nothing waits"
         tool_results = [m for m in state["messages"] if isinstance(m, ToolMessage)]
         assert "replicas=1" in str(tool_results[0].content)
         assert h.names() == ["tool_call", "tool_result", "message"]
         assert "".join(h.tokens).strip().endswith("web runs 1 replica.")
+    async with open_harness(tmp_path, [], toolbox) as reopened:  # the answer is on disk
+        stored = await reopened.graph.aget_state(reopened.config)
+        assert stored.values["final_answer"] == "web runs 1 replica."
 
 
 async def test_approved_change_runs_once_and_is_verified(tmp_path: Path) -> None:
@@ -66,5 +70,5 @@ async def test_approved_change_runs_once_and_is_verified(tmp_path: Path) -> None
             "verified",
             "message",
         ]
-        assert await h.graph.aget_state(h.config) is not None
-        assert (await h.graph.aget_state(h.config)).next == ()
+        snapshot = await h.graph.aget_state(h.config)
+        assert snapshot.next == () and snapshot.interrupts == ()

@@ -145,11 +145,13 @@ def test_every_pod_is_non_root_read_only_bounded_and_pinned() -> None:
 
 
 def test_every_job_cleans_up_after_itself() -> None:
-    for doc in objects():
-        if doc["kind"] == "Job":
-            assert doc["spec"]["ttlSecondsAfterFinished"] >= 3600
-            assert doc["spec"]["activeDeadlineSeconds"] > 0
-            assert "backoffLimit" in doc["spec"]
+    jobs = {doc["metadata"]["name"]: doc for doc in objects() if doc["kind"] == "Job"}
+    # the model pull and every worker template
+    assert {"ollama-pull-model", *(path.name.removesuffix("-job.yaml") for path in TEMPLATES)} <= set(jobs)
+    for name, doc in jobs.items():
+        assert doc["spec"]["ttlSecondsAfterFinished"] >= 3600, name
+        assert doc["spec"]["activeDeadlineSeconds"] > 0, name
+        assert "backoffLimit" in doc["spec"], name
 
 
 def test_namespaces_carry_a_pod_security_level() -> None:
@@ -182,17 +184,33 @@ def test_ollama_is_served_on_11434_with_probes_and_a_volume() -> None:
     assert env["OLLAMA_URL"]["value"] == "http://ollama.ai-services.svc:11434"
 
 
+def _worker_default_model() -> str:
+    """``DEFAULT_MODEL`` of the worker library (read from its source: workers run as scripts)."""
+    tree = ast.parse((AGENTS / "binks_worker.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [ast.unparse(target) for target in node.targets] == [
+            "DEFAULT_MODEL"
+        ]:
+            return str(ast.literal_eval(node.value))
+    raise AssertionError("binks_worker.py defines no DEFAULT_MODEL")
+
+
 def test_workers_and_the_pull_job_agree_on_the_default_model() -> None:
     (configmap,) = [doc for doc in kustomize(MANIFESTS / "core") if doc["kind"] == "ConfigMap"]
     pulled = {name.strip() for name in configmap["data"]["OLLAMA_PULL_MODEL"].split(",")}
+    # every model a worker asks for without a task naming one: its Job's OLLAMA_MODEL, or
+    # the workers' built-in default when the Job sets none
+    asked: dict[str, str] = {}
     for template in TEMPLATES:
         (job,) = load(template)
         env = {
             item["name"]: item.get("value")
             for item in job["spec"]["template"]["spec"]["containers"][0]["env"]
         }
-        if "OLLAMA_MODEL" in env:
-            assert env["OLLAMA_MODEL"] in pulled
+        asked[template.name] = env.get("OLLAMA_MODEL") or _worker_default_model()
+    assert asked and "code-reviewer-job.yaml" in asked
+    for file, model in asked.items():
+        assert model in pulled, (file, model, pulled)
 
 
 def test_the_example_app_serves_what_its_service_targets() -> None:

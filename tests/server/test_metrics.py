@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import httpx
@@ -68,7 +69,9 @@ async def test_metrics_count_a_real_run_and_need_the_key(start_server: ServerFac
     server = start_server(script)
     async with server.client() as client:
         before = await _scrape(client)
+        began = time.time()  # the server stamps events with the same (wall) clock
         thread_id, _pending = await _approve_scale(client)
+        took = time.time() - began
         stale = {"interrupt_id": "0" * 32, "plan_hash": "f" * 64, "action": "reject"}
         assert (await client.post(f"/threads/{thread_id}/decision", json=stale)).status_code == 409
         after = await _scrape(client)
@@ -81,7 +84,8 @@ async def test_metrics_count_a_real_run_and_need_the_key(start_server: ServerFac
     assert _value(after, "binks_decisions_total", action="approve", outcome="accepted") == 1
     assert _value(after, "binks_decisions_total", action="reject", outcome="refused") == 1
     assert _value(after, "binks_time_to_decision_seconds_count") == 1
-    assert _value(after, "binks_time_to_decision_seconds_sum") < 30
+    # in seconds, and only the wait for the person: within what the whole exchange took
+    assert 0 < _value(after, "binks_time_to_decision_seconds_sum") <= took
     tool = {"tool": "run_kubectl"}
     assert _value(after, "binks_tool_duration_seconds_count", **tool, verb="get", operation="read") == 1
     for operation in ("propose", "execute", "verify"):

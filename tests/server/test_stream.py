@@ -25,9 +25,10 @@ async def test_reconnect_gets_exactly_the_missed_events(start_server: ServerFact
     assert by_query == by_header == header_wins
     names = [event.event for event in everything]
     assert names[0] == "run_started"
-    assert {"tool_call", "tool_result", "model_token"} <= set(names) or {"tool_call", "tool_result"} <= set(
-        names
-    )
+    assert names.count("tool_call") == names.count("tool_result") == 2
+    # the final answer streams as model_token events (coalesced, so their count may vary)
+    streamed = "".join(event.data["text"] for event in everything if event.event == "model_token")
+    assert streamed == "two looks, all fine"
 
 
 async def test_disconnect_during_a_run_loses_nothing(start_server: ServerFactory) -> None:

@@ -50,6 +50,32 @@ def _help(path: tuple[str, ...], flag: str = "--help") -> str:
     return done.stdout
 
 
+_USAGE = re.compile(r"^Usage:\n  kubectl((?: [a-z][a-z0-9-]*)*)", re.MULTILINE)
+_SEE_HELP = re.compile(r"See 'kubectl((?: [a-z][a-z0-9-]*)*) (?:--help|-h)'")
+
+
+def command_kubectl_sees(argv: list[str]) -> tuple[str, ...] | None:
+    """The command path the shipped kubectl resolves ``argv`` to, asking kubectl itself.
+
+    ``--help`` is appended, so kubectl prints the usage (or a flag error naming the command)
+    of the command it found and runs nothing. ``None`` when kubectl finds no command to run
+    (an unknown command or plugin, flags before a plugin name). The answer is independent
+    of Binks' own parser, so tests can hold the classifier to it.
+    """
+    done = subprocess.run(
+        [str(find_kubectl()), *argv, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={"KUBECTL_KUBERC": "false", "PATH": "/usr/bin:/bin", "KUBECONFIG": "/nonexistent"},
+        check=False,
+    )
+    text = done.stdout + done.stderr
+    found = _USAGE.search(text) or _SEE_HELP.search(text)
+    return tuple(found.group(1).split()) if found else None
+
+
 def parse_help(path: tuple[str, ...], text: str) -> HelpPage:
     """Parse one help page: aliases, subcommands, and the flags of its Options section."""
     page = HelpPage(path=path)

@@ -9,7 +9,6 @@ from typing import Any
 import yaml
 
 from binks.tools.argv import parse_argv
-from binks.tools.output import cap_output
 from binks.tools.redact import MARK, redact_output, redact_text, redact_value
 from binks.tools.shown import redact_argv
 
@@ -93,22 +92,6 @@ def test_free_format_secret_reads_are_withheld() -> None:
 def test_plain_tables_pass_unchanged() -> None:
     table = "NAME    READY   STATUS\nweb-1   1/1     Running\n"
     assert redact_text(table) == table
-
-
-def test_cap_notes_what_was_cut() -> None:
-    text = "".join(f"line {i:04d}\n" for i in range(3000))
-    capped, cut = cap_output(text, 1024)
-    assert cut > 0
-    assert len(capped.encode()) < 1024 + 200
-    assert f"{cut} bytes cut" in capped
-    assert capped.split("\n[")[0].endswith("\n") or capped.index("[…") > 0
-    assert cap_output("short", 1024) == ("short", 0)
-
-
-def test_cap_keeps_utf8_whole() -> None:
-    capped, cut = cap_output("é" * 2000, 1025)
-    assert cut > 0
-    capped.encode("utf-8")
 
 
 def test_argv_for_the_audit_hides_literals_and_secret_patches() -> None:
