@@ -25,6 +25,7 @@ from binks.tools.models import (
     ToolResult,
     Verification,
 )
+from binks.tools.registry import tool_specs
 
 READ_VERBS = {"get", "describe", "logs", "top", "explain", "api-resources", "version", "events"}
 KNOWN_CHANGES = {
@@ -51,56 +52,6 @@ DESTRUCTIVE_KINDS = {
 }
 SHELL = ("|", ";", "&&", "$(", "`", ">", "<")
 IDENTITY_FLAGS = ("--kubeconfig", "--context", "--cluster", "--server", "--token", "--as", "--user")
-
-SPECS: list[dict[str, Any]] = [
-    {
-        "type": "function",
-        "function": {
-            "name": "run_kubectl",
-            "description": "Run one kubectl command (no shell). Reads run at once; changes need approval.",
-            "parameters": {
-                "type": "object",
-                "properties": {"command": {"type": "string", "description": "e.g. kubectl get pods -n shop"}},
-                "required": ["command"],
-                "additionalProperties": False,
-            },
-        },
-    },
-    {
-        "type": "function",
-        "function": {
-            "name": "get_cluster_status",
-            "description": "Nodes, pods by phase, not-ready pods and recent warnings.",
-            "parameters": {"type": "object", "properties": {}, "additionalProperties": False},
-        },
-    },
-    {
-        "type": "function",
-        "function": {
-            "name": "spawn_worker_agent",
-            "description": "Start a worker Job from manifests/agents/<agent_type>-job.yaml.",
-            "parameters": {
-                "type": "object",
-                "properties": {"agent_type": {"type": "string"}, "task_params": {"type": "object"}},
-                "required": ["agent_type", "task_params"],
-                "additionalProperties": False,
-            },
-        },
-    },
-    {
-        "type": "function",
-        "function": {
-            "name": "check_agent_status",
-            "description": "Phase, logs and BINKS_RESULT of a worker Job.",
-            "parameters": {
-                "type": "object",
-                "properties": {"job_name": {"type": "string"}},
-                "required": ["job_name"],
-                "additionalProperties": False,
-            },
-        },
-    },
-]
 
 
 @dataclass
@@ -130,8 +81,8 @@ class FakeToolbox:
     """Force reconcile's answer; ``None`` compares the state with the change."""
 
     def specs(self) -> list[dict[str, Any]]:
-        """The four tool schemas."""
-        return SPECS
+        """The real tools' schemas: the model sees exactly what ``KubeToolbox`` gives it."""
+        return tool_specs()
 
     async def cluster_context(self) -> ClusterContext:
         """The namespaces that hold deployments, in a context called ``fake``."""

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langchain_core.messages import AIMessage
 
 from binks.graph.repair import (
@@ -16,10 +18,13 @@ from binks.graph.repair import (
     parse_text_calls,
     repaired_message,
 )
-from tests.fakes.toolbox import SPECS, FakeToolbox
+from binks.tools.registry import parse_args, tool_specs
+from tests.fakes.toolbox import FakeToolbox
 from tests.graph.harness import open_harness
 
-SCHEMAS = ToolSchemas(SPECS)
+# The schemas the model is given (KubeToolbox.specs()), not a test's own.
+SCHEMAS = ToolSchemas(tool_specs())
+TOOLS = ", ".join(SCHEMAS.names)
 PODS = {"command": "kubectl get pods -n shop"}
 
 # Real-looking answers of small local models (Qwen2.5-Coder 0.5B/1.5B, Llama 3.2 3B, Phi).
@@ -95,15 +100,25 @@ INVALID = [
     ('{"name": "run_kubectl", "arguments": {"command": 42}}', "expected string"),
     ('{"name": "run_kubectl", "arguments": "kubectl get pods"}', "arguments must be a JSON object"),
     (
-        '{"name": "check_agent_status", "arguments": {"job_name": "w", "verbose": true}}',
-        "unknown field 'verbose'",
+        '{"name": "check_agent_status", "arguments": {"job_name": "Worker_1"}}',
+        "arguments.job_name: does not match",
     ),
+    ('{"name": "run_kubectl", "arguments": {"command": ""}}', "arguments.command: shorter than 1"),
     ('{"name": "run_kubectl", "arguments": {"command": "kubectl get pods"', "not valid JSON"),
     ('{"name": "status", "arguments": {}}', "there is no tool 'status'"),
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), CORPUS)
+STRAY_KEYS = [
+    # the tools ignore keys they do not know (small models add them), so repair does too
+    (
+        '{"name": "check_agent_status", "arguments": {"job_name": "w", "verbose": true}}',
+        [("check_agent_status", {"job_name": "w", "verbose": True})],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CORPUS + STRAY_KEYS)
 def test_text_calls_are_repaired_into_validated_calls(text: str, expected: list[tuple[str, Any]]) -> None:
     check = check_message(AIMessage(content=text), SCHEMAS)
     assert check.errors == []
@@ -136,7 +151,46 @@ def test_structured_calls_are_validated_too() -> None:
     assert check.calls == []
     assert "missing required field 'command'" in check.errors[0]
     unknown = AIMessage(content="", tool_calls=[{"name": "delete_everything", "args": {}, "id": "c2"}])
-    assert "the tools are: run_kubectl, get_cluster_status" in check_message(unknown, SCHEMAS).errors[0]
+    assert f"the tools are: {TOOLS}" in check_message(unknown, SCHEMAS).errors[0]
+
+
+# Argument values a model writes: right, wrong in type, empty, too loose for a name pattern.
+# Nothing longer than 40 characters: the model is not shown maxLength (registry._SCHEMA_NOISE),
+# so an over-long name is the tool's to refuse, not repair's.
+VALUES = st.one_of(
+    st.sampled_from(["kubectl get pods -n shop", "get pods", "worker-1", "code-reviewer", "", "Worker_1"]),
+    st.sampled_from(["-bad", "a" * 40, "x y", "ok-", "9lives", "shop", "worker-1\n", "\nworker"]),
+    st.text(max_size=20),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.dictionaries(st.sampled_from(["repo", "pr", "x"]), st.integers(), max_size=2),
+    st.lists(st.integers(), max_size=2),
+)
+KEYS = st.sampled_from(["command", "job_name", "agent_type", "task_params", "cmd", "verbose", "namespace"])
+
+
+@settings(max_examples=600)
+@given(name=st.sampled_from(SCHEMAS.names), args=st.dictionaries(KEYS, VALUES, max_size=4))
+def test_repair_accepts_exactly_the_arguments_the_tool_itself_accepts(
+    name: str, args: dict[str, Any]
+) -> None:
+    """Validation against the model's schema agrees with the tool's own argument model.
+
+    A call repair lets through that the tool then rejects would reach the cluster layer as
+    a broken call instead of getting its corrective retry; a call repair refuses that the
+    tool would take costs the model a turn for nothing.
+    """
+    check = check_message(
+        AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": "c1"}]), SCHEMAS
+    )
+    try:
+        parse_args(name, args)
+    except ValueError as exc:
+        assert check.errors and not check.calls, (name, args, str(exc))
+    else:
+        assert not check.errors, (name, args, check.errors)
+        assert [(call["name"], call["args"]) for call in check.calls] == [(name, args)]
 
 
 async def test_text_call_runs_as_a_real_call_in_the_graph(tmp_path: Path) -> None:
@@ -164,7 +218,7 @@ async def test_invalid_call_gets_one_corrective_retry(tmp_path: Path) -> None:
         state = await h.ask("how is web?")
         correction = str(h.model.received[1][-1].content)
         assert "there is no tool 'get_pods'" in correction
-        assert "Available tools: run_kubectl, get_cluster_status" in correction
+        assert f"Available tools: {TOOLS}" in correction
         assert len(toolbox.reads) == 1
         assert state["final_answer"] == "web has 1 replica."
         assert state["turns"] == 2, "the corrective retry belongs to the turn it corrects"
