@@ -12,7 +12,8 @@ import pytest
 
 from binks.tools.toolbox import KubeToolbox
 from tests.fakes.kube_api import KubeApi
-from tests.fakes.kube_api.objects import deployment
+from tests.fakes.kube_api.fixture import write_kubeconfig
+from tests.fakes.kube_api.objects import deployment, pod
 from tests.graph.harness import open_harness
 from tests.tools.conftest import tool_settings
 
@@ -49,3 +50,41 @@ async def test_refused_before_any_dry_run_or_question(
         toolbox.close()
     assert kube_api.mutations() == []
     assert not [request for request in kube_api.requests() if request.dry_run]
+
+
+async def test_a_protected_namespace_the_kubeconfig_chose_is_found_in_the_dry_run(
+    kube_api: KubeApi, tmp_path: Path
+) -> None:
+    """No ``-n``: only the API server's dry-run shows that the pods live in kube-system."""
+    for name in ("dns-1", "dns-2"):
+        dns = pod(name, namespace="kube-system")
+        dns["metadata"]["labels"] = {"k8s-app": "dns"}
+        kube_api.apply(dns)
+    other = pod("dns-3")  # the same label in default: the kubeconfig's choice decides
+    other["metadata"]["labels"] = {"k8s-app": "dns"}
+    kube_api.apply(other)
+    kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", kube_api.url, kube_api.token, "kube-system")
+    kube_api.clear_requests()
+    (tmp_path / "manifests" / "agents").mkdir(parents=True)
+    toolbox = KubeToolbox(tool_settings(kubeconfig, tmp_path / "manifests"))
+    command = "delete pods -l k8s-app=dns"
+    script = [
+        {"tool_calls": [{"name": "run_kubectl", "args": {"command": command}}]},
+        {"content": "Binks refused that."},
+    ]
+    try:
+        async with open_harness(tmp_path / "state", script, toolbox) as h:
+            await h.ask("delete the dns pods")
+            result = str(h.model.received[1][-1].content)
+            refused = [e["data"] for e in h.events if e["event"] == "tool_result"]
+            assert "approval_required" not in h.names() and "plan_proposed" not in h.names()
+    finally:
+        toolbox.close()
+    assert (
+        "refused by policy: `delete` is destructive and acts on the protected namespace kube-system" in result
+    )
+    assert refused[0]["refused_by"] == "protected_namespace"
+    assert kube_api.mutations() == []
+    dry_runs = [r for r in kube_api.requests() if r.dry_run]
+    assert dry_runs and {r.namespace for r in dry_runs} == {"kube-system"}  # how Binks found out
+    assert {p["metadata"]["name"] for p in kube_api.list("pods", "kube-system")} >= {"dns-1", "dns-2"}
