@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from binks.tools.locate import find_kubectl
 from tests.manifests.workers import MANIFESTS
 
 Doc = dict[str, Any]
@@ -39,3 +41,16 @@ def pod_specs(docs: list[Doc]) -> Iterator[tuple[str, Doc]]:
     for doc in docs:
         if doc["kind"] in POD_KINDS:
             yield f"{doc['kind']}/{doc['metadata']['name']}", doc["spec"]["template"]["spec"]
+
+
+def kustomize(folder: Path) -> list[Doc]:
+    """What `kubectl apply -k folder` would send."""
+    result = subprocess.run(
+        [str(find_kubectl()), "kustomize", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import ast
-import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 
-from binks.tools.locate import find_kubectl
-from tests.manifests.docs import Doc, load, objects, pod_specs, yaml_files
+from tests.manifests.docs import kustomize, load, objects, pod_specs, yaml_files
 from tests.manifests.workers import AGENTS, MANIFESTS
 
 KUSTOMIZATIONS = sorted(path.parent for path in MANIFESTS.rglob("kustomization.yaml"))
@@ -21,19 +18,6 @@ NOT_IN_KUSTOMIZATIONS = {
     "rbac/orchestrator-token.yaml",
 }
 TEMPLATES = sorted(AGENTS.glob("*-job.yaml"))
-
-
-def kustomize(folder: Path) -> list[Doc]:
-    """What `kubectl apply -k folder` would send."""
-    result = subprocess.run(
-        [str(find_kubectl()), "kustomize", str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
 
 @pytest.mark.parametrize("path", yaml_files(), ids=lambda path: str(path.relative_to(MANIFESTS)))

@@ -1,9 +1,9 @@
-"""What the shipped RBAC lets the orchestrator and each worker do, evaluated like the API server.
+"""What the shipped RBAC lets the orchestrator, each worker and anyone else do.
 
-A small evaluator applies the RBAC rules (ClusterRoleBindings everywhere, RoleBindings in
-their namespace) to the shipped manifests, so the tests read as questions a person asks:
-may Binks read pods anywhere? read a Secret? change kube-system? create a Deployment in
-ai-agents?
+:mod:`tests.manifests.rbac` evaluates RBAC as the API server's authorizer does (User, Group
+and ServiceAccount subjects, RoleBindings in their namespace, aggregated ClusterRoles) over
+what ``kubectl apply -k`` sends, so the tests read as questions a person asks: may Binks read
+pods anywhere? read a Secret? change kube-system? create a Deployment in ai-agents?
 """
 
 from __future__ import annotations
@@ -11,42 +11,37 @@ from __future__ import annotations
 import pytest
 
 from binks.doctor import REQUIRED_ACCESS
-from tests.manifests.docs import Doc, objects
+from tests.manifests.docs import kustomize, load, objects
+from tests.manifests.rbac import Authorizer, User
+from tests.manifests.workers import MANIFESTS
 
-RBAC = objects("rbac", "apps", "core")
-ORCHESTRATOR = ("binks", "binks-orchestrator")
-VERIFIER = ("ai-agents", "deployment-verifier")
-REVIEWER = ("ai-agents", "code-reviewer")
-
-
-def _role(kind: str, name: str, namespace: str | None) -> Doc:
-    for doc in RBAC:
-        if doc["kind"] == kind and doc["metadata"]["name"] == name:
-            if kind == "ClusterRole" or doc["metadata"].get("namespace") == namespace:
-                return doc
-    raise AssertionError(f"{kind} {name} is referenced but not shipped")
-
-
-def _binds(binding: Doc, subject: tuple[str, str]) -> bool:
-    return any(
-        item["kind"] == "ServiceAccount" and (item["namespace"], item["name"]) == subject
-        for item in binding.get("subjects") or []
-    )
+# What a person applies: the kustomizations of the README's apply order, and the token Secret.
+SHIPPED = [
+    *kustomize(MANIFESTS / "core"),
+    *kustomize(MANIFESTS / "rbac"),
+    *kustomize(MANIFESTS / "apps" / "example"),
+    *load(MANIFESTS / "rbac" / "orchestrator-token.yaml"),
+]
+RBAC = Authorizer(SHIPPED)
+ORCHESTRATOR = User.service_account("binks", "binks-orchestrator")
+VERIFIER = User.service_account("ai-agents", "deployment-verifier")
+REVIEWER = User.service_account("ai-agents", "code-reviewer")
 
 
-def can(subject: tuple[str, str], verb: str, group: str, resource: str, namespace: str | None) -> bool:
-    """Whether ``subject`` may ``verb`` ``resource`` in ``namespace`` (None: cluster-scoped)."""
-    for binding in RBAC:
-        if binding["kind"] not in ("ClusterRoleBinding", "RoleBinding") or not _binds(binding, subject):
-            continue
-        if binding["kind"] == "RoleBinding" and binding["metadata"]["namespace"] != namespace:
-            continue
-        ref = binding["roleRef"]
-        role = _role(ref["kind"], ref["name"], binding["metadata"].get("namespace"))
-        for rule in role.get("rules") or []:
-            if group in rule["apiGroups"] and resource in rule["resources"] and verb in rule["verbs"]:
-                return True
-    return False
+def can(user: User, verb: str, group: str, resource: str, namespace: str | None) -> bool:
+    """Whether ``user`` may ``verb`` ``resource`` in ``namespace`` (None: cluster-scoped)."""
+    return RBAC.allows(user, verb, group, resource, namespace)
+
+
+def test_every_rbac_document_is_applied_by_a_kustomization() -> None:
+    """The evaluated set is what is shipped: no RBAC file is left out of it."""
+    on_disk = {
+        (doc["kind"], doc["metadata"]["name"])
+        for doc in objects()
+        if doc["kind"] in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+    }
+    evaluated = {(doc["kind"], doc["metadata"]["name"]) for doc in RBAC.docs}
+    assert on_disk and on_disk <= evaluated
 
 
 READS = [
@@ -73,16 +68,23 @@ def test_the_orchestrator_reads_the_whole_cluster(
     assert can(ORCHESTRATOR, verb, group, resource, namespace)
 
 
-@pytest.mark.parametrize("namespace", ["demo", "kube-system", "ai-agents", "binks", None])
-@pytest.mark.parametrize("verb", ["get", "list", "watch", "create", "update", "patch", "delete"])
+EVERYONE = [ORCHESTRATOR, VERIFIER, REVIEWER, *RBAC.identities(), User("someone"), User("system:anonymous")]
+
+
+@pytest.mark.parametrize("namespace", ["demo", "kube-system", "ai-agents", "binks", "default", None])
+@pytest.mark.parametrize(
+    "verb", ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
+)
 def test_nobody_touches_secrets(verb: str, namespace: str | None) -> None:
-    for subject in (ORCHESTRATOR, VERIFIER, REVIEWER):
-        assert not can(subject, verb, "", "secrets", namespace)
+    """Not Binks, not its workers, not any user, group or account a shipped binding names."""
+    assert len(EVERYONE) > 4
+    for user in EVERYONE:
+        assert not RBAC.allows(user, verb, "", "secrets", namespace, any_name=True), user
 
 
 def test_no_rule_uses_wildcards_or_dangerous_rights() -> None:
     dangerous = {"pods/exec", "pods/attach", "pods/portforward", "services/proxy", "nodes/proxy", "secrets"}
-    for doc in RBAC:
+    for doc in SHIPPED:
         for rule in doc.get("rules") or []:
             assert "*" not in rule["verbs"] + rule["resources"] + rule["apiGroups"], doc["metadata"]["name"]
             assert not {"escalate", "bind", "impersonate", "deletecollection"} & set(rule["verbs"])
@@ -103,7 +105,7 @@ def test_the_orchestrator_changes_only_namespaces_that_allow_it() -> None:
         assert not can(ORCHESTRATOR, "delete", "", cluster_scoped, None)
     assert not can(ORCHESTRATOR, "create", "", "pods", "demo")  # controllers create pods
     assert not any(
-        doc["kind"] == "ClusterRoleBinding" and doc["roleRef"]["name"] == "binks-change" for doc in RBAC
+        doc["kind"] == "ClusterRoleBinding" and doc["roleRef"]["name"] == "binks-change" for doc in SHIPPED
     ), "binks-change must only ever be bound per namespace"
 
 
@@ -121,9 +123,9 @@ def test_the_orchestrator_spawns_worker_jobs_and_nothing_else_in_ai_agents() -> 
 
 def test_no_job_binks_creates_can_run_as_the_orchestrator() -> None:
     # Binks may create Jobs in ai-agents; its own ServiceAccount must live elsewhere.
-    assert ORCHESTRATOR[0] != "ai-agents"
-    assert not can(ORCHESTRATOR, "create", "batch", "jobs", ORCHESTRATOR[0])
-    assert not can(ORCHESTRATOR, "create", "", "serviceaccounts/token", ORCHESTRATOR[0])
+    assert "system:serviceaccounts:ai-agents" not in ORCHESTRATOR.groups
+    assert not can(ORCHESTRATOR, "create", "batch", "jobs", "binks")
+    assert not can(ORCHESTRATOR, "create", "", "serviceaccounts/token", "binks")
 
 
 def test_the_verifier_only_reads_deployments_replicasets_and_pods() -> None:
@@ -141,9 +143,9 @@ def test_the_code_reviewer_has_no_kubernetes_rights_and_no_token() -> None:
         assert not can(REVIEWER, verb, group, resource, namespace)
     (account,) = [
         doc
-        for doc in RBAC
+        for doc in SHIPPED
         if doc["kind"] == "ServiceAccount"
-        and (doc["metadata"]["namespace"], doc["metadata"]["name"]) == REVIEWER
+        and (doc["metadata"]["namespace"], doc["metadata"]["name"]) == ("ai-agents", "code-reviewer")
     ]
     assert account["automountServiceAccountToken"] is False
 
