@@ -45,7 +45,7 @@ async def test_approved_change_runs_once_and_is_verified(tmp_path: Path) -> None
         assert pending.plan.steps[0].argv == ["scale", "deployment", "web", "--replicas=3", "-n", "shop"]
         assert pending.plan_hash == pending.plan.plan_hash()
         assert toolbox.mutations == [], "nothing runs before the person says yes"
-        assert "final_answer" not in state or not state["final_answer"]
+        assert not state.get("final_answer")
         required = [e for e in h.events if e["event"] == "approval_required"]
         assert required[0]["data"]["interrupt_id"] == pending.interrupt_id
 

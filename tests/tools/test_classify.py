@@ -294,8 +294,25 @@ def test_mutating_commands_are_never_read_only(
         # kubectl is asked which command it sees: a misparse that picks a later read word
         # must not pass.
         seen = command_kubectl_sees(argv)
-        assert seen is None or seen in KUBECTL_READS, (argv, seen, result)
-        assert seen is None or result.verb == " ".join(seen), (argv, seen, result)
+        if seen is not None:  # None: kubectl finds no command at all, and runs nothing
+            assert seen in KUBECTL_READS and result.verb == " ".join(seen), (argv, seen, result)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-n", "delete", "get", "pods"],  # -n takes `delete` as its value
+        ["rollout", "status", "restart"],  # `restart` is the resource argument of status
+        ["--selector", "--dry-run=server", "describe", "--namespace=get", "replace"],
+        ["-f", "x", "get", "--field-manager=describe", "label"],
+    ],
+)
+def test_swallowed_verbs_are_read_as_kubectl_reads_them(argv: list[str]) -> None:
+    """The property's read-only branch, run on known cases so it cannot go unexercised."""
+    result = classify_argv(argv)
+    seen = command_kubectl_sees(argv)
+    assert not result.mutating
+    assert seen in KUBECTL_READS and result.verb == " ".join(seen or ()), (seen, result)
 
 
 # Commands that read and never change anything, as kubectl names them: written out here
