@@ -351,6 +351,15 @@ CASES: dict[str, Case] = {
         ("node/pi-2 drained",),
         check=lambda api: _assert(all(p["spec"]["nodeName"] == "pi-1" for p in _pods(api, "web"))),
     ),
+    "drain-dry-run-server": Case(
+        ("drain", "pi-2", "--ignore-daemonsets", "--dry-run=server"),
+        ("node/pi-2 drained (server dry run)",),
+        check=lambda api: _assert(
+            len(_pods(api, "web")) == 2
+            and not (api.get("nodes", "pi-2") or {})["spec"].get("unschedulable")
+            and api.mutations() == []  # the Eviction's deleteOptions carry the dry run
+        ),
+    ),
     "wait-available": Case(
         ("wait", "--for=condition=Available", "deploy/web", "--timeout=5s"), ("condition met",)
     ),
