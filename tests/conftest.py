@@ -7,8 +7,33 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+from tests.timing import slowdown
 
 pytest_plugins = ["tests.fakes.kube_api.pytest_plugin", "tests.fakes.postgres_plugin"]
+
+# Properties are judged by what they find, never by how fast an example runs: on a busy
+# machine a deadline or a "too slow" health check would fail a correct test.
+hypothesis_settings.register_profile(
+    "binks", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+hypothesis_settings.load_profile("binks")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Scale pytest-timeout's limit (the ini's, or a test's own marker) by BINKS_TEST_SLOWDOWN."""
+    factor = slowdown()
+    if factor == 1:
+        return
+    default = float(config.getini("timeout") or 0)
+    for item in items:
+        marker = item.get_closest_marker("timeout")
+        seconds = float(marker.args[0]) if marker is not None and marker.args else default
+        if seconds > 0:
+            item.add_marker(pytest.mark.timeout(seconds * factor), append=False)
+
 
 _SETTING_PREFIXES = ("BINKS_", "OLLAMA_", "API_HOST", "API_PORT", "KUBECONFIG")
 

@@ -8,6 +8,8 @@ with it. Each script step is one model answer:
 - ``{"error": "message"}`` — the backend is unreachable (``ConnectionError``); with
   ``"content"`` too, the error comes mid-stream after those tokens;
 - ``{"sleep": seconds}`` — answer slowly (for timeouts), combined with any of the above;
+- ``{"gate": path}`` — create ``path + ".reached"``, then answer only once ``path`` exists:
+  a test holds the model at a known point, across processes, for as long as it needs;
 - ``{"usage": {"input_tokens": n, "output_tokens": m, "total_tokens": n + m}}`` — the token
   usage the backend reports with the answer (on its last chunk, as Ollama does).
 
@@ -31,6 +33,16 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from pydantic import Field
+
+GATE_BOUND_S = 600.0
+"""A gate a test never opens fails the answer after this long instead of hanging the server."""
+
+
+async def _pass_gate(path: Path) -> None:
+    Path(f"{path}.reached").touch()
+    async with asyncio.timeout(GATE_BOUND_S):
+        while not path.exists():
+            await asyncio.sleep(0.01)
 
 
 class ScriptExhausted(RuntimeError):
@@ -131,6 +143,8 @@ class ScriptedChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         step = self._next(messages, kwargs)
+        if step.get("gate"):
+            await _pass_gate(Path(step["gate"]))
         if step.get("sleep"):
             await asyncio.sleep(float(step["sleep"]))
         if "error" in step and not step.get("content"):

@@ -10,6 +10,7 @@ import pytest
 from binks.errors import ModelError
 from tests.fakes.toolbox import FakeToolbox
 from tests.graph.harness import open_harness
+from tests.timing import generous
 
 GET = {"name": "run_kubectl", "args": {"command": "kubectl get deployments -n shop"}}
 
@@ -22,17 +23,21 @@ GET = {"name": "run_kubectl", "args": {"command": "kubectl get deployments -n sh
             "cannot reach the model server at http://localhost:11434",
         ),
         ({"content": "Let me look", "error": "stream reset"}, "cannot reach the model server"),
-        ({"sleep": 5, "content": "too late"}, "did not answer within 0.2 s"),
+        # a model that never answers: only the (short) timeout can end the call
+        ({"sleep": 3600, "content": "never"}, "did not answer within 0.2 s"),
     ],
 )
 async def test_model_failure_is_a_clear_error_and_the_thread_resumes(
     tmp_path: Path, failure: dict[str, Any], message: str
 ) -> None:
-    script = [failure, {"tool_calls": [GET]}, {"content": "web has 1 replica."}]
-    async with open_harness(tmp_path, script, FakeToolbox(), model_timeout_s=0.2) as h:
+    short = 0.2 if "sleep" in failure else generous(60)
+    async with open_harness(tmp_path, [failure], FakeToolbox(), model_timeout_s=short) as h:
         with pytest.raises(ModelError, match=message):
             await h.ask("how is web?")
         assert (await h.graph.aget_state(h.config)).next == ("agent",)
+    # the same thread, resumed once the model answers (with a timeout it cannot miss)
+    rest = [{"tool_calls": [GET]}, {"content": "web has 1 replica."}]
+    async with open_harness(tmp_path, rest, FakeToolbox(), model_timeout_s=generous(60)) as h:
         state = await h.run(None)
         assert state["final_answer"] == "web has 1 replica."
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from binks.tools.models import ChangeResult, ProposedChange, ToolResult
 from tests.fakes.toolbox import FakeToolbox
+from tests.timing import generous
 
 
 class Gate:
@@ -24,7 +25,8 @@ class Gate:
 
     async def pass_through(self) -> None:
         self.reached.set()
-        await asyncio.to_thread(self.opened.wait, 30)
+        # a test opens it; the bound only keeps a failed test from blocking the server forever
+        await asyncio.to_thread(self.opened.wait, generous(120))
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from tests.server.conftest import API_KEY
+from tests.timing import generous
 
 
 class ServerProcess:
@@ -64,10 +65,10 @@ class ServerProcess:
         if not line.startswith("PORT "):
             raise RuntimeError(f"the server did not start: {self.log()}")
         self.url = f"http://127.0.0.1:{int(line.split()[1])}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + generous(60)
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/health", timeout=generous(5)).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
@@ -77,7 +78,7 @@ class ServerProcess:
         raise TimeoutError(f"the server did not answer /health: {self.log()}")
 
     def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.url, headers={"X-API-Key": API_KEY}, timeout=30)
+        return httpx.AsyncClient(base_url=self.url, headers={"X-API-Key": API_KEY}, timeout=generous(30))
 
     def log(self) -> str:
         path = self.state_dir / "server.log"
@@ -115,9 +116,18 @@ class ServerProcess:
         return False
 
     def terminate(self, timeout: float = 60) -> int:
+        """SIGTERM, then the exit code once the server has stopped."""
+        self.send_sigterm()
+        return self.wait(timeout)
+
+    def send_sigterm(self) -> None:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout)
+
+    def wait(self, timeout: float = 60) -> int:
+        """The exit code, waiting at most ``generous(timeout)`` seconds."""
+        assert self.proc is not None
+        return self.proc.wait(generous(timeout))
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -5,6 +5,7 @@ import asyncio
 from tests.server.conftest import ServerFactory, answer
 from tests.server.fake_toolbox import Gate, GatedToolbox
 from tests.server.sse import read_events
+from tests.timing import eventually, generous
 
 GET_DEPLOY = {"tool_calls": [{"name": "run_kubectl", "args": {"command": "kubectl -n shop get deployments"}}]}
 
@@ -38,7 +39,7 @@ async def test_disconnect_during_a_run_loses_nothing(start_server: ServerFactory
     try:
         async with server.client() as client:
             thread_id = (await client.post("/threads", json={"task": "look"})).json()["thread_id"]
-            assert await asyncio.to_thread(toolbox.read_gate.reached.wait, 10)
+            assert await asyncio.to_thread(toolbox.read_gate.reached.wait, generous(30))
             before = await read_events(client, thread_id, count=2)  # then the client drops
             toolbox.read_gate.opened.set()
             rest = await read_events(client, thread_id, last_event_id=before[-1].seq)
@@ -72,15 +73,17 @@ async def test_shutdown_stops_runs_at_a_checkpoint_and_resume_finishes_them(
     toolbox.read_gate = Gate()
     script = [GET_DEPLOY, answer("fine"), answer("fine after restart")]
     server = start_server(script, toolbox=toolbox)
+    services = server.live.app.state.services
     async with server.client() as client:
         thread_id = (await client.post("/threads", json={"task": "look"})).json()["thread_id"]
-        assert await asyncio.to_thread(toolbox.read_gate.reached.wait, 10)
+        assert await asyncio.to_thread(toolbox.read_gate.reached.wait, generous(30))
         reader = asyncio.create_task(read_events(client, thread_id, until=frozenset({"stream_closed"})))
-        await asyncio.sleep(0.2)
+        await eventually(lambda: services.events.subscriber_count() == 1, "the stream to be open")
+        run = services.runs.active(thread_id)
         stopping = asyncio.create_task(asyncio.to_thread(server.live.stop))
-        await asyncio.sleep(0.5)
+        await eventually(lambda: run.control.drain_requested, "the shutdown to ask the run to stop")
         toolbox.read_gate.opened.set()  # the running node finishes; the graph stops after it
-        events = await asyncio.wait_for(reader, 30)
+        events = await asyncio.wait_for(reader, generous(30))
         await stopping
     assert [event.event for event in events[-2:]] == ["run_failed", "stream_closed"]
     assert events[-2].data["status"] == "interrupted"

@@ -6,9 +6,11 @@ import httpx
 import pytest
 
 from binks.server import runs as runs_module
+from binks.server.runs import RunManager
 from tests.server.conftest import SCALE_WEB, ServerFactory, answer
 from tests.server.fake_toolbox import Gate, GatedToolbox
 from tests.server.sse import read_events
+from tests.timing import eventually, generous
 
 GET_DEPLOY = {"tool_calls": [{"name": "run_kubectl", "args": {"command": "kubectl -n shop get deployments"}}]}
 
@@ -45,7 +47,10 @@ async def test_invoke_returns_at_once_with_the_plan_when_approval_is_needed(
 async def test_one_run_per_thread_and_cancel(
     start_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runs_module, "CANCEL_GRACE_S", 0.2)
+    # The run waits on a gate that never opens, so it cannot reach a step boundary: the grace
+    # certainly runs out and the run is cancelled hard. The same grace then bounds the wait
+    # for the cancelled run to wind up, so it stays long enough for a busy machine.
+    monkeypatch.setattr(runs_module, "CANCEL_GRACE_S", generous(2))
     toolbox = GatedToolbox()
     toolbox.read_gate = Gate()
     server = start_server([GET_DEPLOY, answer("first"), answer("second")], toolbox=toolbox)
@@ -66,10 +71,41 @@ async def test_one_run_per_thread_and_cancel(
             assert cancelled.json() == {"thread_id": thread_id, "run_id": run_id, "status": "cancelled"}
             events = await read_events(client, thread_id)
             assert events[-1].event == "run_cancelled"
-            assert (await client.get(f"/threads/{thread_id}")).json()["status"] == "cancelled"
+            detail = (await client.get(f"/threads/{thread_id}")).json()
+            assert detail["status"] == "cancelled" and detail["run_id"] is None
             assert (await client.post(f"/threads/{thread_id}/cancel")).status_code == 409
     finally:
         toolbox.read_gate.opened.set()
+
+
+def _drain_requested(runs: RunManager, thread_id: str) -> bool:
+    run = runs.active(thread_id)
+    return run is not None and run.control.drain_requested
+
+
+async def test_cancel_stops_a_run_at_its_next_step(
+    start_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gentle way: the run gets to finish its step, then stops at the boundary."""
+    monkeypatch.setattr(runs_module, "CANCEL_GRACE_S", generous(30))  # never runs out here
+    toolbox = GatedToolbox()
+    toolbox.read_gate = Gate()
+    server = start_server([GET_DEPLOY, answer("never said")], toolbox=toolbox)
+    runs = server.live.app.state.services.runs
+    try:
+        async with server.client() as client:
+            thread_id = (await client.post("/threads", json={"task": "look"})).json()["thread_id"]
+            assert await asyncio.to_thread(toolbox.read_gate.reached.wait, generous(30))
+            cancelling = asyncio.create_task(client.post(f"/threads/{thread_id}/cancel"))
+            await eventually(lambda: _drain_requested(runs, thread_id), "the cancel request")
+            toolbox.read_gate.opened.set()  # the step finishes; the run stops after it
+            cancelled = await cancelling
+            events = await read_events(client, thread_id)
+    finally:
+        toolbox.read_gate.opened.set()
+    assert cancelled.json()["status"] == "cancelled"
+    assert [e.event for e in events][-2:] == ["tool_result", "run_cancelled"]
+    assert toolbox.reads == [("run_kubectl", {"command": "kubectl -n shop get deployments"})]
 
 
 async def test_follow_up_message_on_the_same_thread(start_server: ServerFactory) -> None:

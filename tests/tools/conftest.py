@@ -11,6 +11,7 @@ import pytest
 from binks.settings import Settings, load_settings
 from binks.tools.toolbox import KubeToolbox
 from tests.fakes.kube_api import KubeApi
+from tests.timing import generous
 
 WORKER_TEMPLATE = """\
 apiVersion: batch/v1
@@ -37,12 +38,12 @@ def manifests_dir(tmp_path: Path) -> Path:
 
 
 def tool_settings(kubeconfig: Path, manifests_dir: Path, **overrides: object) -> Settings:
-    """Settings for tests: short waits so a failing check fails fast."""
+    """Settings for tests: bounded waits (a failing check fails in seconds), scaled for slow machines."""
     values: dict[str, object] = {
         "kubeconfig_path": kubeconfig,
         "manifests_dir": manifests_dir,
-        "verify_timeout_s": 10,
-        "kubectl_timeout_s": 20,
+        "verify_timeout_s": generous(10),
+        "kubectl_timeout_s": generous(20),
     }
     values.update(overrides)
     return load_settings(env_file=None, **values)

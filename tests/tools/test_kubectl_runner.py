@@ -11,12 +11,13 @@ from binks.errors import ClusterError
 from binks.settings import Settings, load_settings
 from binks.tools.failures import Failure, explain
 from binks.tools.kubectl import Kubectl, finish
+from tests.timing import generous
 
 FAKE = """#!/usr/bin/env python3
 import json, os, sys, time
 args = sys.argv[1:]
-if "sleep" in args:
-    time.sleep(5)
+if "hang" in args:  # a kubectl that never answers: only the timeout ends it
+    time.sleep(3600)
 if "fail" in args:
     sys.stderr.write(os.environ["FAKE_STDERR"])
     sys.exit(1)
@@ -38,7 +39,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         kubectl=str(script),
         kubeconfig_path=kubeconfig,
         kube_context="lab",
-        kubectl_timeout_s=1,
+        kubectl_timeout_s=generous(60),  # the fake answers at once; only `hang` needs a timeout
     )
 
 
@@ -59,8 +60,9 @@ async def test_binks_adds_its_own_target_before_the_argv(settings: Settings) -> 
 
 
 async def test_timeout_kills_and_says_what_to_check(settings: Settings) -> None:
+    short = settings.model_copy(update={"kubectl_timeout_s": 1})
     with pytest.raises(ClusterError, match="did not finish within 1 s"):
-        await Kubectl(settings).run(["get", "sleep"])
+        await Kubectl(short).run(["get", "hang"])
 
 
 async def test_failures_are_explained(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -108,7 +108,7 @@ async def test_not_found_is_a_result_for_the_model(toolbox: KubeToolbox) -> None
 async def test_unreachable_cluster_raises(tmp_path: Path, manifests_dir: Path, kube_api: KubeApi) -> None:
     dead = tmp_path / "dead.yaml"
     dead.write_text(kube_api.kubeconfig.read_text().replace(kube_api.url, "http://127.0.0.1:9"))
-    box = KubeToolbox(tool_settings(dead, manifests_dir, kubectl_timeout_s=5))
+    box = KubeToolbox(tool_settings(dead, manifests_dir))  # refused at once: no timeout involved
     with pytest.raises(ClusterError, match="is the cluster reachable"):
         await box.read("run_kubectl", {"command": "get pods"})
     with pytest.raises(ClusterError, match="is the cluster reachable"):
@@ -117,14 +117,21 @@ async def test_unreachable_cluster_raises(tmp_path: Path, manifests_dir: Path, k
 
 async def test_slow_api_times_out(kube_api: KubeApi, manifests_dir: Path) -> None:
     box = KubeToolbox(tool_settings(kube_api.kubeconfig, manifests_dir, kubectl_timeout_s=1))
-    kube_api.fail_next("GET", r"/api/v1/nodes$", 0, times=5, delay_s=3)
-    with pytest.raises(ClusterError, match=r"did not finish within 1 s|timed out"):
-        await box.read("run_kubectl", {"command": "get nodes"})
-    # the API client's reads say the same: slow, not unreachable (that would send you hunting
-    # for network trouble)
-    with pytest.raises(ClusterError, match=r"did not answer within 1 s") as slow:
-        await box.read("get_cluster_status", {})
-    assert "unreachable" not in str(slow.value)
+    # the API server never answers these (until released): only the timeout can end the reads
+    holds = [kube_api.hold_next("GET", r"/api/v1/nodes$") for _ in range(3)]
+    try:
+        with pytest.raises(ClusterError, match=r"did not finish within 1 s|timed out"):
+            await box.read("run_kubectl", {"command": "get nodes"})
+        # the API client's reads say the same: slow, not unreachable (that would send you
+        # hunting for network trouble)
+        with pytest.raises(ClusterError, match=r"did not answer within 1 s") as slow:
+            await box.read("get_cluster_status", {})
+        assert "unreachable" not in str(slow.value)
+        assert holds[0].reached.is_set() and holds[1].reached.is_set()
+    finally:
+        for hold in holds:
+            hold.release()
+        box.close()
 
 
 async def test_cluster_status_explains_not_ready_pods(toolbox: KubeToolbox, kube_api: KubeApi) -> None:
