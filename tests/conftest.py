@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from tests.reliability import figures
 from tests.timing import slowdown
 
 pytest_plugins = ["tests.fakes.kube_api.pytest_plugin", "tests.fakes.postgres_plugin"]
@@ -53,3 +55,27 @@ def clean_settings_env(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))  # binks login's client.toml
     yield home
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    """Attach the figures a test noted to its report (they travel to the xdist controller)."""
+    outcome = yield
+    if call.when == "call":
+        report: pytest.TestReport = outcome.get_result()
+        report.user_properties.extend((figures.KEY, line) for line in figures.take())
+
+
+_FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _FIGURES.extend(str(value) for key, value in report.user_properties if key == figures.KEY)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the reliability tests measured (kills, decisions, reconnects, fuzz cases)."""
+    if _FIGURES:
+        terminalreporter.section("reliability figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

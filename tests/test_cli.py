@@ -10,6 +10,7 @@ import pytest
 
 from binks import __version__
 from binks.cli import main
+from tests.timing import generous
 
 BINKS = [sys.executable, "-m", "binks.cli"]
 
@@ -18,7 +19,9 @@ def run_binks(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([*BINKS, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [*BINKS, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=generous(60)
+    )
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -74,6 +77,8 @@ def test_help_does_not_import_heavy_libraries() -> None:
         " 'asyncio') if m in sys.modules)\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=generous(60)
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="

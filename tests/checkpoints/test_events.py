@@ -7,6 +7,7 @@ import pytest
 from binks.checkpoints import events as events_module
 from binks.checkpoints.db import Database
 from binks.checkpoints.events import EventLog, StoredEvent
+from tests.timing import generous
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ async def test_replay_then_live_has_no_gap_and_no_duplicate(engine: Database) ->
             await asyncio.sleep(0)
 
     await writer()
-    seen = await asyncio.wait_for(reader, 10)
+    seen = await asyncio.wait_for(reader, generous(10))
     assert [e.seq for e in seen] == list(range(3, 21))
     assert [e.data["i"] for e in seen] == list(range(2, 20))
 

@@ -16,6 +16,7 @@ from binks.checkpoints.threads import ThreadIndex, ThreadStatus, threads_table
 from binks.cli import main
 from binks.server import housekeeping
 from binks.server.housekeeping import prune_once, retention_loop, retention_task
+from tests.timing import generous
 
 NOW = datetime.now(UTC)
 OLD = NOW - timedelta(days=45)
@@ -97,7 +98,7 @@ async def test_retention_loop_prunes_at_start(engine: Database, monkeypatch: pyt
     monkeypatch.setattr(housekeeping, "prune_once", counted)
     task = asyncio.get_running_loop().create_task(retention_loop(engine, days=30, interval_s=3600))
     try:
-        await asyncio.wait_for(passes.wait(), 10)
+        await asyncio.wait_for(passes.wait(), generous(10))
     finally:
         task.cancel()
     seqs = await _seqs(engine)

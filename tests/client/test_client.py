@@ -20,6 +20,7 @@ from binks.client.responses import StreamBroken, decode_event
 from binks.errors import ApprovalConflict, ThreadNotFound
 from tests.fakes.binks_api import API_KEY, LiveFake, create_fake_app
 from tests.fakes.live_server import free_port, serve
+from tests.timing import generous
 
 
 def until(events: list[StreamEvent], stream: object, name: str) -> list[StreamEvent]:
@@ -137,10 +138,10 @@ async def test_the_async_stream_rides_out_a_server_restart() -> None:
             reconnecting.set()
 
     def restart_once_missed() -> None:
-        reconnecting.wait(timeout=10)
+        reconnecting.wait(timeout=generous(10))
         fake.rebind()
         with serve(create_fake_app(fake), port=port):
-            done.wait(timeout=20)
+            done.wait(timeout=generous(20))
 
     done = threading.Event()
     async with AsyncBinksClient(config) as client:

@@ -123,7 +123,7 @@ async def test_slow_agent_times_out(kube_api: KubeApi, tmp_path: Path) -> None:
 
     class Sleeper:
         async def run(self, prompts: list[str], *, approvals: Approvals) -> AgentRun:
-            await asyncio.sleep(5)
+            await asyncio.sleep(3600)  # never finishes: only the task's timeout ends it
             raise AssertionError("not reached")
 
         async def stopped(self) -> AgentRun | None:

@@ -18,6 +18,7 @@ from binks.tools.locate import find_kubectl
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.kube_api import KubeApi
 from tests.fakes.ollama import FakeOllama, serve_fake_ollama
+from tests.timing import generous
 
 SAMPLE = Path(__file__).resolve().parents[2] / "evals" / "sample"
 
@@ -149,14 +150,17 @@ async def test_a_timed_out_task_stops_its_run_and_keeps_its_thread(
 ) -> None:
     folder = tmp_path / "tasks" / "slow-model"
     folder.mkdir(parents=True)
-    (folder / "task.yaml").write_text("goal: how many nodes are there?\ntimeout: 1\n")
-    slow = ScriptedChatModel.from_script([_kubectl("kubectl get nodes"), {"sleep": 30}, {"content": "two"}])
+    # The model reads once, then never answers again: only the task's timeout ends the run. The
+    # timeout is long enough for the read on a busy machine, so the result can show it.
+    timeout = generous(4)
+    (folder / "task.yaml").write_text(f"goal: how many nodes are there?\ntimeout: {timeout:g}\n")
+    slow = ScriptedChatModel.from_script([_kubectl("kubectl get nodes"), {"sleep": 3600}, {"content": "two"}])
     request = EvalRequest(tasks=load_tasks(tmp_path / "tasks"), kubeconfig=kube_api.kubeconfig)
     async with open_services(settings, model=slow) as services:
         agent = ServerAgent(services)
         options = RunOptions(kubeconfig=kube_api.kubeconfig, kubectl=find_kubectl())
         result = await run_task(request.tasks[0], agent, options)
-        assert result.outcome == "fail" and "did not finish within 1 s" in result.reasons[0]
+        assert result.outcome == "fail" and f"did not finish within {timeout:g} s" in result.reasons[0]
         assert result.thread_id is not None and result.tool_calls == 1
         assert services.runs.active(result.thread_id) is None  # the server-side run was cancelled
         assert (await services.threads.get(result.thread_id)).status == "cancelled"

@@ -21,9 +21,10 @@ from tests.manifests.workers import (
     stub_server,
     text_reply,
 )
+from tests.timing import generous
 
 SCRIPT = AGENTS / "deployment_verifier.py"
-FAST = {"poll_seconds": 0.05, "timeout_seconds": 5, "stuck_after_seconds": 0.2}
+FAST = {"poll_seconds": 0.05, "timeout_seconds": generous(30), "stuck_after_seconds": 0.2}
 DEPLOYMENT_PATH = "/apis/apps/v1/namespaces/demo/deployments/web"
 
 

@@ -1,4 +1,4 @@
-"""The reliability suite's fixtures and its figures at the end of the run.
+"""The reliability suite's fixtures (its figures are printed by ``tests/conftest.py``).
 
 Servers come from the same helpers as ``tests/server`` (in-process ``start_server``, the
 ``ServerProcess`` child for kill tests); nothing here re-implements them. Every test that
@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.postgres_plugin import BACKENDS, postgres_database, session_postgres
-from tests.reliability.figures import lines
 from tests.server.conftest import ServerFactory, client_for, server_factory
 from tests.server.process import ServerProcess
 
@@ -36,13 +35,3 @@ def processes() -> Iterator[list[ServerProcess]]:
     yield started
     for process in started:
         process.stop()
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print what the reliability tests measured (kills, decisions, reconnects, fuzz cases)."""
-    noted = lines()
-    if not noted:
-        return
-    terminalreporter.section("reliability figures")
-    for line in noted:
-        terminalreporter.write_line(line)

@@ -1,12 +1,17 @@
 """Faults from the cluster: 500s, 403s, 409 conflicts and timeouts at every phase of a run.
 
-Twelve threads run at once on one server (real tools, the in-memory API server, a 3 s
-kubectl timeout), each with its own deployment and one injected fault: in the model's read,
+Twelve threads run at once on one server (real tools, the in-memory API server), each with
+its own deployment and one injected fault: in the model's read,
 in the plan's server-side dry-run, in the approved change, or in its verification. Each
 fault must come out as a readable failure in the thread's events (``tool_result`` or
 ``step_finished`` or ``verified`` with ``ok: false``), never as a crashed run, leave the
 thread and the cluster as they were, and a follow-up message once the fault is gone must
 finish the job with exactly one more change.
+
+A timeout is a request the API server never answers (it waits for kubectl to give up and
+changes nothing), so it happens whatever the machine's speed; the kubectl timeout itself is
+generous, because every other kubectl call of the twelve threads must finish within it on a
+busy machine too.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from tests.reliability.figures import note
 from tests.reliability.models import PerTaskModel
 from tests.server.conftest import ServerFactory
 from tests.server.sse import Event, read_events
+from tests.timing import generous
 
-TIMEOUT_S = 3.0
+TIMEOUT_S = generous(10)
 PHASES = ("read", "dry_run", "execute", "verify")
 KINDS = {
     500: "InternalError",
@@ -33,7 +39,7 @@ KINDS = {
     409: "conflict (409)",
     0: f"did not finish within {TIMEOUT_S:g} s",
 }
-"""Injected status (0: held past the kubectl timeout) and what the person must read."""
+"""Injected status (0: never answered, so kubectl times out) and what the person must read."""
 CASES = [
     *(("read", status) for status in (500, 403, 0)),
     *(("dry_run", status) for status in (500, 403, 409)),
@@ -41,7 +47,7 @@ CASES = [
     *(("verify", status) for status in (500, 0)),
 ]
 """Each phase with the faults that matter there (a conflict is only a write's problem, a
-timeout costs seconds, so not every pair is here)."""
+timeout costs a kubectl timeout, so not every pair is here)."""
 
 
 @dataclass
@@ -68,14 +74,20 @@ class Case:
 
 def _arm(kube_api: KubeApi, case: Case) -> None:
     """Inject the fault; read and dry-run faults go in before the run, the others after approval."""
-    delay = TIMEOUT_S + 1.0 if case.status == 0 else 0.0
+
+    def fault(method: str, path: str, times: int = 1) -> None:
+        if case.status == 0:
+            kube_api.hang_next(method, path, times=times)
+        else:
+            kube_api.fail_next(method, path, case.status, times=times)
+
     if case.phase == "read":
-        kube_api.fail_next("GET", case.path + "$", case.status, delay_s=delay)
+        fault("GET", case.path + "$")
     elif case.phase in ("dry_run", "execute"):  # the dry-run's PATCH comes first, the change's next
-        kube_api.fail_next("PATCH", case.path + "/scale$", case.status, delay_s=delay)
+        fault("PATCH", case.path + "/scale$")
     else:
         kube_api.fail_next("GET", case.path + "$", 0)  # kubectl's read before its patch
-        kube_api.fail_next("GET", case.path + "$", case.status, delay_s=delay, times=50)
+        fault("GET", case.path + "$", times=50)
 
 
 def _failure(case: Case, events: list[Event]) -> Event:
@@ -153,11 +165,13 @@ async def test_cluster_faults_are_reported_leave_state_intact_and_a_follow_up_fi
         kube_api=kube_api,
         model=PerTaskModel.create(namespace="default"),
         kubectl_timeout_s=TIMEOUT_S,
+        # A verification always makes its first check, and the in-memory cluster has settled by
+        # then: only the faulted checks ever wait this long, so it can be short.
         verify_timeout_s=1.0,
     )
     limits = httpx.Limits(max_connections=4 * len(cases))
     async with httpx.AsyncClient(
-        base_url=server.url, headers=server.client().headers, limits=limits, timeout=60
+        base_url=server.url, headers=server.client().headers, limits=limits, timeout=generous(120)
     ) as client:
         await asyncio.gather(*(_faulted_then_fixed(client, kube_api, case) for case in cases))
     applied = Counter(r.name for r in kube_api.mutations() if r.subresource == "scale" and r.status == 200)

@@ -26,6 +26,7 @@ from tests.reliability.figures import note
 from tests.reliability.models import PerTaskModel
 from tests.server.conftest import Harness, ServerFactory
 from tests.server.sse import Event, read_events
+from tests.timing import generous
 
 THREADS = 50
 APPROVALS = 5
@@ -39,8 +40,8 @@ def _toolbox(count: int) -> FakeToolbox:
 
 def _many(server: Harness, connections: int) -> httpx.AsyncClient:
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    client = server.client(timeout=60)
-    return httpx.AsyncClient(base_url=server.url, headers=client.headers, limits=limits, timeout=60)
+    client = server.client(timeout=generous(60))
+    return httpx.AsyncClient(base_url=server.url, headers=client.headers, limits=limits, timeout=generous(60))
 
 
 def _decision(pending: dict[str, Any], action: str) -> dict[str, Any]:

@@ -23,7 +23,6 @@ exactly one executed change per thread.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections import Counter
@@ -42,8 +41,11 @@ from tests.fakes.kube_api.requestlog import Hold
 from tests.reliability.figures import note
 from tests.server.process import ServerProcess
 from tests.server.sse import read_events
+from tests.timing import eventually
 
-pytestmark = pytest.mark.slow
+# Five server processes and a hundred kubectl runs: minutes on a busy machine, so a limit of
+# its own (which BINKS_TEST_SLOWDOWN scales like the suite's).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 SEED = 20240917
 ROUNDS = 4
@@ -107,13 +109,6 @@ async def _decide(client: httpx.AsyncClient, victim: Victim) -> str:
     return str(decided.json()["run_id"])
 
 
-async def _wait(condition: Any, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.01)
-
-
 async def _mutations_audited(state: Path, victims: list[Victim]) -> dict[str, int]:
     """How many executed changes the audit log holds per thread."""
     database = connect(f"sqlite:///{state / 'binks.db'}")
@@ -127,7 +122,7 @@ async def _mutations_audited(state: Path, victims: list[Victim]) -> dict[str, in
 
 
 async def _wait_group_gone(server: ServerProcess) -> None:
-    await _wait(lambda: not server.group_alive(), "orphaned kubectl to exit")
+    await eventually(lambda: not server.group_alive(), "orphaned kubectl to exit", timeout=60)
 
 
 async def _finish(client: httpx.AsyncClient, victim: Victim, tally: Counter[str]) -> str:
@@ -191,7 +186,7 @@ async def test_kill_at_twenty_points_of_execute_then_every_change_lands_once(
             for victim in victims:
                 hold = victim.hold
                 if hold is not None:
-                    await _wait(hold.reached.is_set, f"{victim.name} to reach {victim.point}")
+                    await eventually(hold.reached.is_set, f"{victim.name} to reach {victim.point}", 60)
         group = round_no in group_kills
         server.kill(group=group)
         tally["kills of the process group" if group else "kills of the server only"] += 1
@@ -201,7 +196,7 @@ async def test_kill_at_twenty_points_of_execute_then_every_change_lands_once(
         for victim in victims:  # the API server finishes what it got; orphans exit
             hold = victim.hold
             if hold is not None:
-                await _wait(hold.finished.is_set, f"the held request of {victim.name}")
+                await eventually(hold.finished.is_set, f"the held request of {victim.name}", 60)
         await _wait_group_gone(server)
         everyone.extend(victims)
         previous = victims

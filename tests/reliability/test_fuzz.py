@@ -24,6 +24,7 @@ from tests.fakes.toolbox import FakeToolbox
 from tests.reliability.figures import note
 from tests.reliability.models import PerTaskModel
 from tests.server.conftest import API_KEY, ServerFactory
+from tests.timing import generous
 
 EXAMPLES = 30
 """Generated requests per operation (≈ 10 operations: a few seconds each on this machine)."""
@@ -43,10 +44,10 @@ def _fuzz(operation: Any, url: str, statuses: Counter[int], bare_statuses: Count
         suppress_health_check=list(HealthCheck),
     )
     def fuzz(case: Any) -> None:
-        keyed = case.call(base_url=url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=10)
+        keyed = case.call(base_url=url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=generous(10))
         statuses[keyed.status_code] += 1
         case.validate_response(keyed, excluded_checks=[positive_data_acceptance])
-        bare = case.call(base_url=url, timeout=10)
+        bare = case.call(base_url=url, timeout=generous(10))
         bare_statuses[bare.status_code] += 1
         if not public:
             assert bare.status_code == 401, f"{case.method} {case.formatted_path}: {bare.status_code}"

@@ -23,6 +23,7 @@ from tests.reliability.figures import note
 from tests.server.conftest import API_KEY, ServerFactory, answer, make_settings
 from tests.server.live import LiveServer
 from tests.server.sse import Event, read_events
+from tests.timing import generous
 
 MODEL = "qwen2.5-coder:7b"
 
@@ -50,13 +51,16 @@ async def test_ollama_refusing_or_breaking_mid_stream_fails_the_run_readably_and
 ) -> None:
     port = free_port()
     settings = make_settings(
-        tmp_path / "state", ollama_base_url=f"http://127.0.0.1:{port}", ollama_model=MODEL, model_timeout_s=10
+        tmp_path / "state",
+        ollama_base_url=f"http://127.0.0.1:{port}",
+        ollama_model=MODEL,
+        model_timeout_s=generous(10),
     )
     toolbox = FakeToolbox()
     errors: list[str] = []
     with LiveServer(create_app(settings, toolbox=toolbox)) as live:
         headers = {"Authorization": f"Bearer {API_KEY}"}
-        async with httpx.AsyncClient(base_url=live.url, headers=headers, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=live.url, headers=headers, timeout=generous(30)) as client:
             thread_id, events = await _run(client, "/threads", task="say hello")
             errors.append(_failed(events, "cannot reach the model server", "ollama serve"))
             resume = f"/threads/{thread_id}/resume"

@@ -21,6 +21,7 @@ from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.kube_api import KubeApi
 from tests.server.fake_toolbox import GatedToolbox
 from tests.server.live import LiveServer
+from tests.timing import generous
 
 API_KEY = "test-key-0123456789abcdef"
 
@@ -54,7 +55,7 @@ class Harness:
 
     def client(self, key: str | None = API_KEY, timeout: float = 30) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=timeout)
+        return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=generous(timeout))
 
 
 ServerFactory = Callable[..., Harness]

@@ -18,6 +18,8 @@ import uvicorn
 from fastapi import FastAPI
 from sse_starlette.sse import AppStatus
 
+from tests.timing import generous
+
 T = TypeVar("T")
 
 
@@ -39,7 +41,9 @@ class LiveServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=30)
+        config = uvicorn.Config(
+            self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=int(generous(30))
+        )
         self._server = server = uvicorn.Server(config)
 
         async def serve_here() -> None:
@@ -55,12 +59,12 @@ class LiveServer:
         AppStatus.should_exit = False
         self._thread = threading.Thread(target=serve, name=f"uvicorn-{port}", daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + generous(30)
         while not server.started:
             if self.error is not None or not self._thread.is_alive():
                 raise RuntimeError(f"the test server did not start: {self.error!r}")
             if time.monotonic() > deadline:
-                raise TimeoutError("the test server did not start within 30 s")
+                raise TimeoutError("the test server did not start in time")
             time.sleep(0.01)
         self.url = f"http://127.0.0.1:{port}"
         return self
@@ -71,17 +75,17 @@ class LiveServer:
             return
         AppStatus.should_exit = True
         self._server.should_exit = True
-        self._thread.join(60)
+        self._thread.join(generous(60))
         AppStatus.should_exit = False
         alive = self._thread.is_alive()
         self._server = None
         if alive:  # pragma: no cover - a hang is a bug worth a loud failure
-            raise RuntimeError("the test server did not stop within 60 s")
+            raise RuntimeError("the test server did not stop in time")
 
     def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run a coroutine on the server's event loop (benchmarks inject events this way)."""
         assert self.loop is not None
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(60)
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(generous(60))
 
     def __exit__(self, *_exc: Any) -> None:
         self.stop()

@@ -91,7 +91,7 @@ class ServerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
         else:
             self.proc.kill()
-        self.proc.wait(30)
+        self.proc.wait(generous(30))
 
     def group_alive(self) -> bool:
         """True while any process of the server's group (the server, orphaned kubectl) runs.
@@ -132,6 +132,6 @@ class ServerProcess:
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait(30)
+            self.proc.wait(generous(30))
         if self.proc is not None and self.group_alive():
             os.killpg(self.proc.pid, signal.SIGKILL)

@@ -11,13 +11,16 @@ from pathlib import Path
 import httpx
 
 from tests.fakes.kube_api import KubeApi
+from tests.timing import generous
 
 BINKS = [sys.executable, "-m", "binks.cli"]
 
 
 def _binks(*args: str, state: Path, cwd: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "BINKS_STATE_DIR": str(state), **env}
-    return subprocess.run([*BINKS, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [*BINKS, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=generous(60)
+    )
 
 
 def test_key_is_made_once_shown_and_rotated(tmp_path: Path) -> None:
@@ -71,10 +74,12 @@ def test_serve_makes_the_key_says_how_to_use_it_and_runs_degraded_without_ollama
         key = (tmp_path / "state" / "api-key").read_text().strip()
         assert "generated an API key" in hint and "Authorization: Bearer" in hint and "binks key" in hint
         assert key not in hint  # not a terminal: the key stays in the 0600 file
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + generous(60)
         while True:
             try:
-                health = httpx.get(f"http://127.0.0.1:{port}/health", headers={"X-API-Key": key}, timeout=10)
+                health = httpx.get(
+                    f"http://127.0.0.1:{port}/health", headers={"X-API-Key": key}, timeout=generous(10)
+                )
                 break
             except httpx.TransportError:
                 assert proc.poll() is None and time.monotonic() < deadline, "binks serve did not come up"
@@ -86,8 +91,8 @@ def test_serve_makes_the_key_says_how_to_use_it_and_runs_degraded_without_ollama
         )
         assert body["checks"]["cluster"]["ok"] is True
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(30) in (0, -signal.SIGTERM)
+        assert proc.wait(generous(30)) in (0, -signal.SIGTERM)
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(10)
+            proc.wait(generous(10))

@@ -13,6 +13,7 @@ from tests.fakes.kube_api.objects import deployment
 from tests.server.conftest import SCALE_WEB, SCALE_WEB_DEFAULT, Harness, ServerFactory, answer
 from tests.server.fake_toolbox import GatedToolbox
 from tests.server.sse import read_events
+from tests.timing import generous
 
 
 async def _awaiting(client: httpx.AsyncClient, task: str = "scale web to 3") -> tuple[str, dict[str, Any]]:
@@ -119,7 +120,7 @@ async def test_fifty_concurrent_decisions_exactly_one_accepted(
         thread_id, pending = await _awaiting(client)
         limits = httpx.Limits(max_connections=60)
         async with httpx.AsyncClient(
-            base_url=server.url, headers=client.headers, limits=limits, timeout=30
+            base_url=server.url, headers=client.headers, limits=limits, timeout=generous(30)
         ) as many:
             responses = await asyncio.gather(
                 *(many.post(f"/threads/{thread_id}/decision", json=_decision(pending)) for _ in range(50))

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from binks.tui.widgets.conversation import Conversation, Entry
+from tests.timing import generous
 
 
 async def until(pilot: Pilot[int], predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    """Let the app run until ``predicate`` holds; fail naming ``what`` after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
+    """Let the app run until ``predicate`` holds; fail naming ``what`` after ``generous(timeout)`` s."""
+    deadline = time.monotonic() + generous(timeout)
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")

@@ -108,11 +108,31 @@ def _record(state: ServerState, request: Request, info: RequestInfo, status: int
     )
 
 
+HANG_LIMIT_S = 600.0
+"""A hung request a client never leaves ends after this long (504), so a test cannot hang."""
+
+
+async def _hang(request: Request) -> Response:
+    """A server that never answers: wait for the client to give up, act on nothing, log nothing."""
+    try:
+        await request.body()
+    except ClientDisconnect:
+        return Response(status_code=499)
+    deadline = asyncio.get_running_loop().time() + HANG_LIMIT_S
+    while not await request.is_disconnected():
+        if asyncio.get_running_loop().time() > deadline:
+            return Response(status_code=504)
+        await asyncio.sleep(0.01)
+    return Response(status_code=499)
+
+
 def build_app(state: ServerState) -> Starlette:
     """The fake API server for one :class:`ServerState`."""
 
     async def _handle(request: Request, path: str, info: RequestInfo, fault: Fault | None) -> Response:
         query = dict(request.query_params)
+        if fault is not None and fault.hang:
+            return await _hang(request)
         if fault is not None:
             if fault.delay_s:
                 await asyncio.sleep(fault.delay_s)

@@ -132,6 +132,14 @@ class KubeApi:
         """
         self.state.log.add_fault(Fault(method, re.compile(path_regex), status, times, delay_s))
 
+    def hang_next(self, method: str, path_regex: str, times: int = 1) -> None:
+        """The next ``times`` matching requests never get an answer, and change nothing.
+
+        The server waits until the client gives up (its timeout, or it was killed): the way
+        to provoke a timeout that does not depend on how fast the machine is.
+        """
+        self.state.log.add_fault(Fault(method, re.compile(path_regex), 0, times, 0.0, hang=True))
+
     def drop_faults(self, path_regex: str) -> None:
         """Cancel the pending faults added with exactly this ``path_regex``."""
         self.state.log.drop_faults(path_regex)

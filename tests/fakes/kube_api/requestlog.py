@@ -64,6 +64,8 @@ class Fault:
     times: int
     delay_s: float
     hold: Hold | None = None
+    hang: bool = False
+    """Never answer: wait until the client gives up, and do nothing."""
 
 
 class RequestLog:
