@@ -25,7 +25,12 @@ hypothesis_settings.load_profile("binks")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Scale pytest-timeout's limit (the ini's, or a test's own marker) by BINKS_TEST_SLOWDOWN."""
+    """Slow tests first; pytest-timeout's limit scaled by BINKS_TEST_SLOWDOWN.
+
+    Under pytest-xdist the first tests go out first, so a long test started last cannot keep
+    one worker busy while the others idle at the end of the run.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept
     factor = slowdown()
     if factor == 1:
         return

@@ -52,6 +52,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     return load_settings(env_file=None)
 
 
+@pytest.mark.slow
 async def test_sample_tasks_pass_with_a_good_model(kube_api: KubeApi, settings: Any, tmp_path: Path) -> None:
     model = ScriptedChatModel.from_script(SCRIPT)
     request = EvalRequest(
@@ -103,6 +104,7 @@ def test_cli_refuses_a_production_looking_context(
     assert kube_api.mutations() == []
 
 
+@pytest.mark.slow
 def test_binks_eval_sample_passes_through_ollama_http(
     kube_api: KubeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -177,6 +177,7 @@ def test_no_verb_writes_before_a_yes(cluster: KubeApi, tmp_path: Path, verb: str
     after=st.lists(st.sampled_from(EXTRAS), max_size=3),
     answer=st.sampled_from(["reject", "respond"]),
 )
+@pytest.mark.slow
 def test_nothing_a_model_writes_reaches_the_cluster_before_a_yes(
     kube_api: KubeApi,
     tmp_path_factory: pytest.TempPathFactory,

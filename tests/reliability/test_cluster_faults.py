@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.fakes.kube_api import KubeApi
 from tests.fakes.kube_api.objects import deployment
@@ -30,6 +31,8 @@ from tests.reliability.models import PerTaskModel
 from tests.server.conftest import ServerFactory
 from tests.server.sse import Event, read_events
 from tests.timing import generous
+
+pytestmark = pytest.mark.slow  # many seconds: scheduled first (see tests/conftest.py)
 
 TIMEOUT_S = generous(10)
 PHASES = ("read", "dry_run", "execute", "verify")

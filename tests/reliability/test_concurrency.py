@@ -17,6 +17,7 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import pytest
 
 from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.db import connect
@@ -27,6 +28,8 @@ from tests.reliability.models import PerTaskModel
 from tests.server.conftest import Harness, ServerFactory
 from tests.server.sse import Event, read_events
 from tests.timing import generous
+
+pytestmark = pytest.mark.slow  # many seconds: scheduled first (see tests/conftest.py)
 
 THREADS = 50
 APPROVALS = 5

@@ -23,6 +23,7 @@ exactly one executed change per thread.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections import Counter
@@ -51,7 +52,6 @@ SEED = 20240917
 ROUNDS = 4
 THREADS_PER_ROUND = 5
 POINTS = ("awaiting_approval", "before_request", "request_held", "applied_unrecorded", "verifying")
-DONE = {"content": "done"}
 
 
 @dataclass
@@ -63,11 +63,6 @@ class Victim:
     thread_id: str = ""
     pending: dict[str, Any] | None = None
     hold: Hold | None = None
-
-
-def _scale(name: str) -> dict[str, Any]:
-    command = f"kubectl -n default scale deployment/{name} --replicas=3"
-    return {"tool_calls": [{"name": "run_kubectl", "args": {"command": command}}]}
 
 
 def _path(name: str) -> str:
@@ -89,7 +84,7 @@ def _arm(kube_api: KubeApi, victim: Victim) -> None:
 
 
 async def _await_approval(client: httpx.AsyncClient, victim: Victim) -> None:
-    started = await client.post("/threads", json={"task": f"scale {victim.name} to 3"})
+    started = await client.post("/threads", json={"task": f"scale {victim.name} to 3 without looking"})
     assert started.status_code == 201, started.text
     victim.thread_id = started.json()["thread_id"]
     events = await read_events(client, victim.thread_id)
@@ -165,17 +160,18 @@ async def test_kill_at_twenty_points_of_execute_then_every_change_lands_once(
         victims = []
         if round_no < ROUNDS:
             points = plan[round_no * THREADS_PER_ROUND : (round_no + 1) * THREADS_PER_ROUND]
-            victims = [Victim(f"app-{round_no}-{i}", point) for i, point in enumerate(points)]
+            victims = [Victim(f"web-{round_no}{i}", point) for i, point in enumerate(points)]
         for victim in victims:
             kube_api.apply(deployment(victim.name, replicas=1))
-        script = [DONE] * len(previous) + [_scale(v.name) for v in victims] + [DONE] * 8
-        server = ServerProcess(state, script, kubeconfig=kube_api.kubeconfig).start()
+        # the model answers each thread from its own task, so the threads run side by side
+        server = ServerProcess(state, [], kubeconfig=kube_api.kubeconfig, args=["--per-task", "default"])
+        server.start()
         processes.append(server)
         async with server.client() as client:
-            for victim in previous:  # survivors of the last kill: resumable, then finished
-                assert await _finish(client, victim, tally) == "completed", server.log()
-            for victim in victims:  # one at a time: the scripted model answers in order
-                await _await_approval(client, victim)
+            # survivors of the last kill: resumable, then finished
+            finished = await asyncio.gather(*(_finish(client, victim, tally) for victim in previous))
+            assert finished == ["completed"] * len(previous), server.log()
+            await asyncio.gather(*(_await_approval(client, victim) for victim in victims))
             if not victims:
                 break
             for victim in victims:

@@ -26,6 +26,8 @@ from tests.reliability.models import PerTaskModel
 from tests.server.conftest import API_KEY, ServerFactory
 from tests.timing import generous
 
+pytestmark = pytest.mark.slow  # many seconds: scheduled first (see tests/conftest.py)
+
 EXAMPLES = 30
 """Generated requests per operation (≈ 10 operations: a few seconds each on this machine)."""
 PUBLIC = {("GET", "/health")}

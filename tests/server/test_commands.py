@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.fakes.kube_api import KubeApi
 from tests.timing import generous
@@ -56,6 +57,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.slow
 def test_serve_makes_the_key_says_how_to_use_it_and_runs_degraded_without_ollama(
     tmp_path: Path, kube_api: KubeApi
 ) -> None:

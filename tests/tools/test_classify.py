@@ -278,6 +278,7 @@ def _flatten(items: list[tuple[str, ...]]) -> list[str]:
     after=st.lists(words, max_size=6),
     split=st.integers(min_value=0, max_value=3),
 )
+@pytest.mark.slow
 def test_mutating_commands_are_never_read_only(
     path: list[str], before: list[tuple[str, ...]], after: list[tuple[str, ...]], split: int
 ) -> None:
