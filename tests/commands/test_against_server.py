@@ -112,7 +112,7 @@ def test_cancel_stops_a_running_thread_and_exits_3_when_nothing_runs(
 ) -> None:
     from binks.client import BinksClient
 
-    real_binks([{"sleep": 30}, answer("too late")])
+    real_binks([{"sleep": 3600}, answer("too late")])  # a model that never answers: only cancel ends it
     with BinksClient() as client:
         thread_id = client.start_thread("a slow question").thread_id
     cancelled = binks(capsys, monkeypatch, "cancel", thread_id)
