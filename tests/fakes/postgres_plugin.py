@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,23 +47,43 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return postgres_database(request.getfixturevalue("postgres"))
 
 
+_summaries: list[tuple[bool, str]] = []
+"""(ran, line) per server: this process's, and those pytest-xdist workers sent back."""
+
+
+def _summary(server: SessionPostgres) -> tuple[bool, str]:
+    if server.url is None:
+        return False, f"PostgreSQL variants SKIPPED: {server.reason}"
+    return True, f"PostgreSQL {server.version} ({server.source}): {server.used} test database(s) created"
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop the server (and delete its files) when the session ends."""
+    """Stop the server (and delete its files) when the session ends; note what it did."""
     server = _state.get("server")
     if server is not None:
         server.stop()
+        worker_output = getattr(session.config, "workeroutput", None)  # set in a pytest-xdist worker
+        if worker_output is not None:
+            worker_output["postgres"] = _summary(server)
+        else:
+            _summaries.append(_summary(server))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist: a worker finished; keep what its PostgreSQL server did for the summary."""
+    found = getattr(node, "workeroutput", {}).get("postgres")
+    if found is not None:
+        _summaries.append((bool(found[0]), str(found[1])))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say whether the PostgreSQL variants ran, and if not, why."""
-    server = _state.get("server")
-    if server is None:
+    if not _summaries:
         return
     terminalreporter.section("PostgreSQL")
-    if server.url is None:
-        terminalreporter.write_line(f"PostgreSQL variants SKIPPED: {server.reason}", yellow=True, bold=True)
-    else:
-        terminalreporter.write_line(
-            f"PostgreSQL {server.version} ({server.source}): {server.used} test database(s) created",
-            green=True,
-        )
+    for ran, line in _summaries:
+        if ran:
+            terminalreporter.write_line(line, green=True)
+        else:
+            terminalreporter.write_line(line, yellow=True, bold=True)

@@ -37,6 +37,7 @@ from tests.fakes.kubectl import ok
 from tests.reliability.figures import note
 from tests.reliability.test_secrets import _stored_rows
 from tests.server.conftest import ServerFactory, answer
+from tests.timing import generous
 
 CANARY = {
     "secret data": "cnry-secret-data-51f0",
@@ -321,7 +322,7 @@ def test_no_canary_leaves_through_any_generated_attack(
     @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(st.lists(attacks(planted), min_size=4, max_size=8, unique=True))
     def drive(commands: list[str]) -> None:
-        with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
+        with httpx.Client(base_url=server.url, headers=headers, timeout=generous(120)) as client:
             stream, detail = _drive(client, model, commands)
         streams.extend([stream, detail])
         commands_run.extend(commands)
