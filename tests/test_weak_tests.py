@@ -66,6 +66,24 @@ def kinds(source: str) -> list[tuple[str, str]]:
         ),
         (
             """
+            def test_starred_only(extra):
+                for command in [*extra]:
+                    assert command
+            """,
+            [("test_starred_only", "conditional")],
+        ),
+        (
+            """
+            def test_rebound(extra):
+                commands = ["get pods"]
+                commands = extra
+                for command in commands:
+                    assert command
+            """,
+            [("test_rebound", "conditional")],
+        ),
+        (
+            """
             async def cut(reader, waiter):
                 await asyncio.gather(reader, waiter, return_exceptions=True)
             """,
@@ -79,7 +97,18 @@ def kinds(source: str) -> list[tuple[str, str]]:
             [("cut", "swallowed")],
         ),
     ],
-    ids=["not-none-call", "only-not-none", "or", "if", "for", "early-return", "gather", "gather-unread"],
+    ids=[
+        "not-none-call",
+        "only-not-none",
+        "or",
+        "if",
+        "for",
+        "early-return",
+        "starred-only",
+        "rebound-literal",
+        "gather",
+        "gather-unread",
+    ],
 )
 def test_each_kind_is_found(source: str, expected: list[tuple[str, str]]) -> None:
     assert kinds(source) == expected
@@ -109,6 +138,12 @@ def test_each_kind_is_found(source: str, expected: list[tuple[str, str]]) -> Non
         def test_literal_loop():
             for value in (1, 2):
                 assert value > 0
+        """,
+        """
+        def test_named_literal_loop(extra):
+            commands = ["get pods", *extra]
+            for command in commands:
+                assert command
         """,
         """
         def test_raises():
@@ -148,6 +183,7 @@ def test_each_kind_is_found(source: str, expected: list[tuple[str, str]]) -> Non
         "optional",
         "both-branches",
         "literal-loop",
+        "named-literal-loop",
         "raises",
         "try-else",
         "guarded",

@@ -34,6 +34,10 @@ ALLOWED: dict[str, str] = {
         "a read ends with the events it waited for or, earlier, with the run's last event: both are"
         " real outcomes, and a short read that did not end the run fails"
     ),
+    "tests/eval/test_everyday.py::test_the_set_covers_what_people_ask::or": (
+        "a task is judged by its verifier or by its expectations (k8s-ai-bench's rule): either one"
+        " is a real judge, and a task with neither fails"
+    ),
     "tests/tools/test_outputs.py::test_no_read_of_a_secret_shows_its_value::conditional": (
         "a refused command is the other safe answer to 'does this read leak a Secret': nothing ran"
     ),
@@ -100,11 +104,37 @@ def _may_return(node: ast.AST) -> bool:
     return False
 
 
-def _always_checks(body: list[ast.stmt]) -> bool:
+def _non_empty(node: ast.expr, literals: frozenset[str]) -> bool:
+    """Whether a loop over ``node`` runs: a list or tuple literal with one plain element at least."""
+    if isinstance(node, ast.Name):
+        return node.id in literals
+    return isinstance(node, ast.Tuple | ast.List) and any(
+        not isinstance(element, ast.Starred) for element in node.elts
+    )
+
+
+def _literal_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """Names the function binds exactly once, to a non-empty list or tuple literal."""
+    bound: dict[str, int] = {}
+    literal: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bound[node.id] = bound.get(node.id, 0) + 1
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and _non_empty(node.value, frozenset())
+        ):
+            literal.add(node.targets[0].id)
+    return frozenset(name for name in literal if bound.get(name) == 1)
+
+
+def _always_checks(body: list[ast.stmt], literals: frozenset[str] = frozenset()) -> bool:
     """Whether every way through this block runs a check (an assert, ``pytest.raises``) first.
 
-    Loops over anything but a non-empty literal may not run; a branch or handler that
-    returns early skips what follows it.
+    Loops over anything but a non-empty literal (or a name in ``literals``, bound once to
+    one) may not run; a branch or handler that returns early skips what follows it.
     """
     if not body:
         return False
@@ -114,25 +144,22 @@ def _always_checks(body: list[ast.stmt]) -> bool:
     if isinstance(node, ast.Return):
         return False
     if isinstance(node, ast.With | ast.AsyncWith):
-        return _raises_context(node) or _always_checks(node.body + rest)
+        return _raises_context(node) or _always_checks(node.body + rest, literals)
     if isinstance(node, ast.If):
         if _may_return(node):
-            return _always_checks(node.body + rest) and _always_checks(node.orelse + rest)
-        return (_always_checks(node.body) and _always_checks(node.orelse)) or _always_checks(rest)
+            return _always_checks(node.body + rest, literals) and _always_checks(node.orelse + rest, literals)
+        both = _always_checks(node.body, literals) and _always_checks(node.orelse, literals)
+        return both or _always_checks(rest, literals)
     if isinstance(node, ast.Try | ast.TryStar):
-        if _always_checks(node.finalbody):
+        if _always_checks(node.finalbody, literals):
             return True
-        completes = _always_checks(node.body + node.orelse + rest)
-        return completes and all(_always_checks(handler.body + rest) for handler in node.handlers)
-    if (
-        isinstance(node, ast.For | ast.AsyncFor)
-        and isinstance(node.iter, ast.Tuple | ast.List)
-        and node.iter.elts
-    ):
-        return _always_checks(node.body + rest)  # a literal, never empty: the body runs
+        completes = _always_checks(node.body + node.orelse + rest, literals)
+        return completes and all(_always_checks(handler.body + rest, literals) for handler in node.handlers)
+    if isinstance(node, ast.For | ast.AsyncFor) and _non_empty(node.iter, literals):
+        return _always_checks(node.body + rest, literals)  # never empty: the body runs
     if isinstance(node, ast.For | ast.AsyncFor | ast.While) and _may_return(node):
-        return _always_checks(rest) and _always_checks(node.body + rest)
-    return _always_checks(rest)  # loops may not run; anything else checks nothing by itself
+        return _always_checks(rest, literals) and _always_checks(node.body + rest, literals)
+    return _always_checks(rest, literals)  # loops may not run; anything else checks nothing by itself
 
 
 def _asserts(function: ast.AST) -> list[ast.Assert]:
@@ -241,7 +268,7 @@ def check_source(source: str, path: str) -> list[Finding]:
                 findings.append(
                     Finding(path, name, "not-none", asserts[0].lineno, "only `is not None` asserts")
                 )
-        if asserts and not _always_checks(function.body):
+        if asserts and not _always_checks(function.body, _literal_names(function)):
             findings.append(
                 Finding(path, name, "conditional", asserts[0].lineno, "every assert may be skipped")
             )

@@ -44,8 +44,7 @@ def test_model_text_and_tool_output_cannot_drive_the_terminal(escapes: list[str]
     display.event(StreamEvent(seq=2, thread_id="t", event="tool_result", data={"name": "x", "output": text}))
     display.close()
     written = out.getvalue()
-    for escape in escapes:
-        assert escape not in written
+    assert [escape for escape in escapes if escape in written] == []
 
 
 def test_the_card_shows_every_word_that_runs() -> None:

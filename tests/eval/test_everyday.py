@@ -25,6 +25,7 @@ from binks.settings import load_settings
 from binks.tools.locate import find_kubectl
 from tests.fakes.chat_model import ScriptedChatModel, ScriptExhausted
 from tests.fakes.kube_api import KubeApi
+from tests.timing import generous
 
 EVERYDAY = Path(__file__).resolve().parents[2] / "evals" / "everyday"
 TASKS = load_tasks(EVERYDAY)
@@ -72,7 +73,7 @@ async def test_every_task_passes_with_its_reference_solution(
     kube_api: KubeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BINKS_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("BINKS_VERIFY_TIMEOUT_S", "20")
+    monkeypatch.setenv("BINKS_VERIFY_TIMEOUT_S", f"{generous(20):g}")
     model = Solutions(script=[], solutions=_solutions(TASKS))
     request = EvalRequest(tasks=TASKS, kubeconfig=kube_api.kubeconfig, parallel=3)
     results = await evaluate(request, load_settings(env_file=None), model=model)

@@ -11,7 +11,17 @@ from mcp import Client
 from mcp.client.context import ClientRequestContext
 
 from binks.server.auth import key_id
-from tests.mcp.conftest import SCALE, SCALE_SHOWN, Binks, BinksFactory, Mode, Transport, mcp_session, text_of
+from tests.mcp.conftest import (
+    MCP_WAIT_S,
+    SCALE,
+    SCALE_SHOWN,
+    Binks,
+    BinksFactory,
+    Mode,
+    Transport,
+    mcp_session,
+    text_of,
+)
 from tests.mcp.test_changes import approve_over_http
 from tests.server.conftest import API_KEY
 
@@ -101,7 +111,8 @@ async def test_an_answer_given_after_the_plan_was_decided_elsewhere_runs_nothing
         views.append(await proposed(client, binks))
         late = await client.call_tool("request_approval", {"thread_id": views[0]["thread_id"]})
         assert late.is_error and refusal in text_of(late, binks), text_of(late)
-        done = await client.call_tool("thread_status", {"thread_id": views[0]["thread_id"], "wait_s": 30})
+        args = {"thread_id": views[0]["thread_id"], "wait_s": MCP_WAIT_S}
+        done = await client.call_tool("thread_status", args)
         assert (done.structured_content or {})["status"] == "completed"
     assert binks.scales() == 1, "the change ran once, from the first decision"
     outcomes = [(e.outcome, e.key_id) for e in await binks.audit(views[0]["thread_id"])]
@@ -175,6 +186,8 @@ async def test_no_tool_takes_a_decision(binks_mcp: BinksFactory) -> None:
     async with mcp_session(binks, "http") as client:
         tools = (await client.list_tools()).tools
     words = {"decision", "action", "approve", "approved", "plan_hash", "interrupt_id", "answer"}
+    # the tools that start, follow or ask about a change are among those checked
+    assert {tool.name for tool in tools} >= {"ask", "propose_change", "thread_status", "request_approval"}
     for tool in tools:
         assert not words & set(tool.input_schema.get("properties", {})), tool.name
 
