@@ -48,7 +48,7 @@ SCRIPT: list[dict[str, Any]] = [
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("BINKS_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("BINKS_VERIFY_TIMEOUT_S", "20")
+    monkeypatch.setenv("BINKS_VERIFY_TIMEOUT_S", f"{generous(20):g}")
     return load_settings(env_file=None)
 
 
@@ -110,7 +110,7 @@ def test_binks_eval_sample_passes_through_ollama_http(
 ) -> None:
     """The command as a person runs it: ChatOllama over HTTP (to a fake Ollama), real kubectl."""
     monkeypatch.setenv("BINKS_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("BINKS_VERIFY_TIMEOUT_S", "20")
+    monkeypatch.setenv("BINKS_VERIFY_TIMEOUT_S", f"{generous(20):g}")
     monkeypatch.chdir(tmp_path)
     with serve_fake_ollama(FakeOllama(replies=[dict(step) for step in SCRIPT])) as ollama:
         monkeypatch.setenv("OLLAMA_BASE_URL", ollama.url)
@@ -153,10 +153,13 @@ async def test_a_timed_out_task_stops_its_run_and_keeps_its_thread(
     folder = tmp_path / "tasks" / "slow-model"
     folder.mkdir(parents=True)
     # The model reads once, then never answers again: only the task's timeout ends the run. The
-    # timeout is long enough for the read on a busy machine, so the result can show it.
-    timeout = generous(4)
+    # test waits all of it, and the read (one kubectl call) must finish inside it to be counted,
+    # so it is long enough for a busy machine.
+    timeout = generous(10)
     (folder / "task.yaml").write_text(f"goal: how many nodes are there?\ntimeout: {timeout:g}\n")
-    slow = ScriptedChatModel.from_script([_kubectl("kubectl get nodes"), {"sleep": 3600}, {"content": "two"}])
+    slow = ScriptedChatModel.from_script(
+        [_kubectl("kubectl get nodes"), {"gate": str(tmp_path / "never-opened")}, {"content": "two"}]
+    )
     request = EvalRequest(tasks=load_tasks(tmp_path / "tasks"), kubeconfig=kube_api.kubeconfig)
     async with open_services(settings, model=slow) as services:
         agent = ServerAgent(services)

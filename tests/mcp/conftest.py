@@ -34,11 +34,18 @@ from tests.fakes.kube_api import KubeApi
 from tests.fakes.kube_api.objects import deployment
 from tests.server.conftest import API_KEY, make_settings
 from tests.server.live import LiveServer
+from tests.timing import generous
 
 Transport = Literal["http", "stdio"]
 Mode = Literal["auto", "legacy"]
 """``auto``: the 2026-07-28 protocol (elicitation rides InputRequiredResult); ``legacy``: the
 initialize handshake (elicitation is a server-to-client request), as opencode speaks it."""
+
+MCP_WAIT_S = 50.0
+"""The longest Binks lets an MCP call wait for a run to settle (``BINKS_MCP_WAIT_S``'s maximum).
+
+The tests' servers use it, and ``thread_status`` calls ask for it, so a run that settles late
+on a busy machine is still seen settled: on a quiet one the wait ends when the run settles."""
 
 SCALE = "scale deployment web -n default --replicas=3"
 SCALE_SHOWN = "kubectl scale deployment web -n=default --replicas=3"
@@ -57,10 +64,18 @@ class Binks:
     """Every tool result text the tests saw (checked for the key at teardown)."""
 
     def api(self, key: str = API_KEY) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {key}"}, timeout=60)
+        return httpx.AsyncClient(
+            base_url=self.url, headers={"Authorization": f"Bearer {key}"}, timeout=generous(60)
+        )
 
     def stdio_params(self, **env: str) -> StdioServerParameters:
-        values = {**os.environ, "BINKS_URL": self.url, "BINKS_API_KEY": API_KEY, **env}
+        values = {
+            **os.environ,
+            "BINKS_URL": self.url,
+            "BINKS_API_KEY": API_KEY,
+            "BINKS_MCP_WAIT_S": f"{self.settings.mcp_wait_s:g}",  # as the server's own /mcp waits
+            **env,
+        }
         return StdioServerParameters(command=sys.executable, args=["-m", "binks.cli", "mcp"], env=values)
 
     def scales(self) -> int:
@@ -91,6 +106,7 @@ def binks_mcp(kube_api: KubeApi, tmp_path: Path) -> Iterator[BinksFactory]:
 
     def start(script: list[dict[str, Any]] | None = None, **overrides: Any) -> Binks:
         kube_api.apply(deployment("web", replicas=1))
+        overrides.setdefault("mcp_wait_s", MCP_WAIT_S)
         settings = make_settings(tmp_path / "state", kubeconfig_path=kube_api.kubeconfig, **overrides)
         model = ScriptedChatModel.from_script(script or [])
         app = create_app(settings, model=model, toolbox=KubeToolbox(settings))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,16 @@ import pytest
 from binks.cli import main
 from binks.server.auth import key_id
 from tests.fakes.live_server import free_port
-from tests.mcp.conftest import SCALE, SCALE_SHOWN, Binks, BinksFactory, Transport, mcp_session, text_of
+from tests.mcp.conftest import (
+    MCP_WAIT_S,
+    SCALE,
+    SCALE_SHOWN,
+    Binks,
+    BinksFactory,
+    Transport,
+    mcp_session,
+    text_of,
+)
 from tests.server.conftest import API_KEY
 
 SCALE_CALL = {"tool_calls": [{"name": "run_kubectl", "args": {"command": f"kubectl {SCALE}"}}]}
@@ -53,7 +63,7 @@ async def test_a_proposed_change_waits_for_the_person_then_runs_once_and_is_veri
         assert listed[0]["title"] == "MCP: load test tonight"
 
         await approve_over_http(binks, view)
-        args = {"thread_id": view["thread_id"], "after_seq": view["last_seq"], "wait_s": 30}
+        args = {"thread_id": view["thread_id"], "after_seq": view["last_seq"], "wait_s": MCP_WAIT_S}
         done = await client.call_tool("thread_status", args)
         status = done.structured_content
         assert status is not None and status["status"] == "completed", text_of(done, binks)
@@ -91,7 +101,7 @@ async def test_ask_lets_binks_model_work_and_its_change_waits_the_same_way(
         assert view["pending"]["steps"][0]["command"] == SCALE_SHOWN
         assert binks.scales() == 0
         await approve_over_http(binks, view)
-        done = await client.call_tool("thread_status", {"thread_id": view["thread_id"], "wait_s": 30})
+        done = await client.call_tool("thread_status", {"thread_id": view["thread_id"], "wait_s": MCP_WAIT_S})
         status = done.structured_content
         assert status is not None and status["status"] == "completed"
         assert status["answer"].startswith("web now runs 3 replicas.")
@@ -99,9 +109,10 @@ async def test_ask_lets_binks_model_work_and_its_change_waits_the_same_way(
 
 
 async def test_ask_returns_running_before_a_client_times_out_and_a_busy_thread_says_so(
-    binks_mcp: BinksFactory,
+    binks_mcp: BinksFactory, tmp_path: Path
 ) -> None:
-    binks = binks_mcp([GET_CALL, {"sleep": 60, "content": "slow"}], mcp_wait_s=0.5)
+    never = {"gate": str(tmp_path / "never-opened"), "content": "slow"}  # the model never answers
+    binks = binks_mcp([GET_CALL, never], mcp_wait_s=0.5)
     async with mcp_session(binks, "http") as client:
         asked = await client.call_tool("ask", {"task": "how many replicas does web run?"})
         view = asked.structured_content

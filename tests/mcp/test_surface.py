@@ -11,6 +11,7 @@ from mcp.shared._httpx_utils import create_mcp_http_client
 
 from tests.mcp.conftest import SCALE, Binks, BinksFactory, Transport, mcp_session, text_of
 from tests.server.conftest import API_KEY
+from tests.timing import generous
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -27,7 +28,7 @@ HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "app
 
 async def test_mcp_over_http_needs_the_api_key(binks_mcp: BinksFactory) -> None:
     binks = binks_mcp()
-    async with httpx.AsyncClient(base_url=binks.url, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=binks.url, timeout=generous(30)) as http:
         for headers in ({}, {"Authorization": "Bearer wrong-key-0123456789"}, {"X-API-Key": "nope"}):
             for method in ("POST", "GET", "DELETE"):
                 refused = await http.request(method, "/mcp", json=INITIALIZE, headers={**HEADERS, **headers})

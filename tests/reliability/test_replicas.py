@@ -16,7 +16,8 @@ migrate it once). Then:
   joining late with ``Last-Event-ID``: each sees exactly the thread's event log, in order.
 
 Nothing waits on the clock for an assertion: waits poll for a condition, with generous
-timeouts; leases are short (a few seconds) only so that the takeover happens in the test.
+timeouts. Only the kill test has short leases (a few seconds, so that the takeover happens in
+the test); elsewhere they are long, so a replica that a busy machine stalls keeps its runs.
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ from tests.timing import eventually, generous
 pytestmark = pytest.mark.slow
 
 REPLICAS = 3
-LEASE_S = generous(4.0)  # a busy machine must not miss a live replica's renewal
+SHORT_LEASE_S = generous(4.0)
+"""The kill test's lease: a live replica renews every third of it (a stall of 2.7 s would lose it)."""
+LONG_LEASE_S = generous(120.0)
+"""Every other test's: no replica takes over a live one's run however busy the machine is."""
 APPROVALS = 5
 DECISIONS = 50
 SUBSCRIBERS = 100
@@ -60,13 +64,18 @@ class Cluster:
     """Replicas of one Binks on one database, and what the tests need to reach them."""
 
     def __init__(self, root: Path, url: str, kube_api: KubeApi) -> None:
+        self.lease_s = LONG_LEASE_S
         self.root = root
         self.url = url
         self.kube_api = kube_api
         self.replicas: list[ServerProcess] = []
 
     def replica(self, index: int, script: list[dict[str, Any]] | None = None) -> ServerProcess:
-        env = {"BINKS_DATABASE_URL": self.url, "BINKS_REPLICA_ID": f"r{index}", "BINKS_LEASE_S": str(LEASE_S)}
+        env = {
+            "BINKS_DATABASE_URL": self.url,
+            "BINKS_REPLICA_ID": f"r{index}",
+            "BINKS_LEASE_S": str(self.lease_s),
+        }
         args = [] if script is not None else ["--per-task", "default"]
         return ServerProcess(
             self.root / f"r{index}", script or [], kubeconfig=self.kube_api.kubeconfig, env=env, args=args
@@ -211,6 +220,7 @@ async def test_killing_the_owning_replica_at_each_kill_point_repeats_nothing(clu
     ]
     for victim in (v for round_ in victims_by_round for v in round_):
         cluster.kube_api.apply(deployment(victim.name, replicas=1))
+    cluster.lease_s = SHORT_LEASE_S  # the survivor takes over once the killed owner's leases expire
     replicas = await cluster.start(REPLICAS)
     tally: Counter[str] = Counter()
     for round_no, victims in enumerate(victims_by_round):
@@ -265,7 +275,8 @@ def _paced(steps: int) -> list[dict[str, Any]]:
         {
             "sleep": 0.02,
             "content": f"look {i}",
-            "tool_calls": [_read(f"kubectl -n default get deployments --request-timeout={i + 1}s")],
+            # a long request timeout (distinct per read) that a busy machine cannot reach
+            "tool_calls": [_read(f"kubectl -n default get deployments --request-timeout={300 + i}s")],
         }
         for i in range(steps)
     ]

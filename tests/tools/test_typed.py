@@ -20,6 +20,7 @@ from binks.tools.toolbox import KubeToolbox
 from binks.tools.typed import TypedToolbox
 from tests.fakes.kube_api import KubeApi
 from tests.fakes.kube_api.objects import configmap, deployment, service
+from tests.timing import generous
 from tests.tools.conftest import tool_settings
 
 
@@ -30,7 +31,7 @@ async def typed(kube_api: KubeApi, manifests_dir: Path) -> AsyncIterator[TypedTo
     kube_api.apply(service("web", namespace="shop"))
     kube_api.clear_requests()
     # Verification polls with kubectl: on a busy machine each call takes seconds.
-    toolbox = KubeToolbox(tool_settings(kube_api.kubeconfig, manifests_dir, verify_timeout_s=120))
+    toolbox = KubeToolbox(tool_settings(kube_api.kubeconfig, manifests_dir, verify_timeout_s=generous(120)))
     yield TypedToolbox(toolbox, toolbox.settings)
     toolbox.close()
 
