@@ -50,6 +50,20 @@ def _help(path: tuple[str, ...], flag: str = "--help") -> str:
     return done.stdout
 
 
+def _offline(argv: list[str], timeout: float) -> str:
+    """What the shipped kubectl prints (stdout and stderr) for ``argv`` with no cluster to reach."""
+    done = subprocess.run(
+        [str(find_kubectl()), *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env={"KUBECTL_KUBERC": "false", "PATH": "/usr/bin:/bin", "KUBECONFIG": "/nonexistent"},
+        check=False,
+    )
+    return done.stdout + done.stderr
+
+
 _USAGE = re.compile(r"^Usage:\n  kubectl((?: [a-z][a-z0-9-]*)*)", re.MULTILINE)
 _SEE_HELP = re.compile(r"See 'kubectl((?: [a-z][a-z0-9-]*)*) (?:--help|-h)'")
 
@@ -62,16 +76,7 @@ def command_kubectl_sees(argv: list[str]) -> tuple[str, ...] | None:
     (an unknown command or plugin, flags before a plugin name). The answer is independent
     of Binks' own parser, so tests can hold the classifier to it.
     """
-    done = subprocess.run(
-        [str(find_kubectl()), *argv, "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        env={"KUBECTL_KUBERC": "false", "PATH": "/usr/bin:/bin", "KUBECONFIG": "/nonexistent"},
-        check=False,
-    )
-    text = done.stdout + done.stderr
+    text = _offline([*argv, "--help"], timeout=60)
     found = _USAGE.search(text) or _SEE_HELP.search(text)
     return tuple(found.group(1).split()) if found else None
 
@@ -149,18 +154,10 @@ def _needs_argument(path: tuple[str, ...], flag: str) -> bool:
     is the only reliable way. No kubeconfig is given, so nothing can reach a cluster.
     """
     try:
-        done = subprocess.run(
-            [str(find_kubectl()), *path, f"--{flag}"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            stdin=subprocess.DEVNULL,
-            env={"KUBECTL_KUBERC": "false", "PATH": "/usr/bin:/bin", "KUBECONFIG": "/nonexistent"},
-            check=False,
-        )
+        said = _offline([*path, f"--{flag}"], timeout=20)
     except subprocess.TimeoutExpired:
         return False  # it ran instead of complaining: the flag did not need a value
-    return "flag needs an argument" in done.stdout + done.stderr
+    return "flag needs an argument" in said
 
 
 def optional_value_flags(pages: list[HelpPage], options: HelpPage) -> set[str]:
