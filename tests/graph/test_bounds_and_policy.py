@@ -9,7 +9,7 @@ import pytest
 
 from binks.graph.builder import recursion_limit
 from binks.graph.plan import Plan, Step
-from binks.graph.policy import auto_approval
+from binks.graph.policy import auto_approval, protected_refusal
 from binks.settings import load_settings
 from binks.tools.models import DryRun, ObjectRef
 from tests.fakes.toolbox import FakeToolbox
@@ -110,9 +110,17 @@ async def test_protected_namespace_always_asks_even_with_a_rule(tmp_path: Path) 
 
 
 def step(
-    verb: str, namespace: str | None, risk: str = "change", ok: bool = True, touches: str | None = "same"
+    verb: str,
+    namespace: str | None,
+    risk: str = "change",
+    ok: bool = True,
+    touches: str | None = "same",
+    supported: bool = True,
 ) -> Step:
-    """A step; ``touches`` is the namespace of the object its dry-run reports ("same": the step's)."""
+    """A step whose dry-run reports one object in ``touches`` ("same": the step's namespace).
+
+    ``touches="nothing"``: the dry-run reports no object at all.
+    """
     objects = [
         ObjectRef(
             api_version="apps/v1",
@@ -121,7 +129,7 @@ def step(
             namespace=namespace if touches == "same" else touches,
             action="update",
         )
-    ]
+    ][: 0 if touches == "nothing" else 1]
     return Step.model_validate(
         {
             "id": "s1",
@@ -131,7 +139,7 @@ def step(
             "namespace": namespace,
             "verb": verb,
             "risk": risk,
-            "dry_run": DryRun(ok=ok, message="", objects=objects),
+            "dry_run": DryRun(ok=ok, message="", objects=objects, supported=supported),
         }
     )
 
@@ -152,11 +160,35 @@ def step(
         # `-n shop` on a cluster-scoped object (a ClusterRoleBinding) or another namespace's object
         ([step("create", "shop", touches=None)], ["create:shop"], None),
         ([step("apply", "shop", touches="other")], ["apply:shop"], None),
+        # a dry-run that shows nothing, or that kubectl cannot do, proves nothing about where
+        ([step("apply", "shop", touches="nothing")], ["apply:shop"], None),
+        ([step("apply", "shop", supported=False)], ["apply:shop"], None),
     ],
 )
 def test_policy(steps: list[Step], rules: list[str], expected: list[str] | None) -> None:
     settings = load_settings(env_file=None, auto_approve=rules, protected_namespaces=["vault"])
     assert auto_approval(Plan(steps=steps, summary=""), settings) == expected
+
+
+def test_the_protected_refusal_names_where_and_says_not_to_retry() -> None:
+    settings = load_settings(env_file=None, protected_namespaces=["vault"])
+    rule = (
+        " Binks never runs destructive steps in protected namespaces (kube-system, kube-public,"
+        " kube-node-lease and BINKS_PROTECTED_NAMESPACES), whatever the approval. Do not retry it:"
+        " tell the person, who can do it outside Binks if it is really needed"
+    )
+    one = protected_refusal("delete", "destructive", ["shop", "vault", "kube-system"], settings)
+    assert one == (
+        "refused by policy: `delete` is destructive and acts on the protected namespace"
+        " kube-system, vault." + rule
+    )
+    every = protected_refusal("drain", "destructive", ["*"], settings)
+    assert every == (
+        "refused by policy: `drain` is destructive and acts on every namespace, including the"
+        " protected ones (kube-node-lease, kube-public, kube-system, vault)." + rule
+    )
+    assert protected_refusal("scale", "change", ["kube-system"], settings) is None
+    assert protected_refusal("delete", "destructive", ["shop", None], settings) is None
 
 
 def test_recursion_limit_is_above_what_the_bounds_allow() -> None:
