@@ -55,8 +55,7 @@ def test_a_thread_id_reaches_its_own_route_or_none(thread_id: str, suffix: tuple
     method = "GET" if suffix in ((), ("log",), ("events",)) else "POST"
     routed = _routed(thread_path(thread_id, *suffix), method)
     expected = "/threads/{thread_id}" + "".join(f"/{part}" for part in suffix)
-    for template, params in routed:
-        assert (template, params) == (expected, {"thread_id": thread_id}), (thread_id, routed)
+    assert routed in ([], [(expected, {"thread_id": thread_id})]), (thread_id, routed)
 
 
 def test_an_id_that_spells_another_route_stays_one_id() -> None:

@@ -70,5 +70,10 @@ def test_every_step_is_shown_whole_and_only_steps_look_like_steps(
     for index, size in enumerate(sizes, start=1):
         assert f"annotate configmap c{index} -n=default note={'x' * size}" in question
     assert f"these {len(sizes)} step(s)" in question
-    if len(question) > QUESTION_LIMIT + 1000:
-        assert "too long to show here" in question or sum(sizes) > QUESTION_LIMIT / 2
+    lines = question.splitlines()
+    whole = lines.count("    diff:")
+    notes = [line for line in lines if line.startswith("    diff: too long to show here")]
+    assert whole + len(notes) == (len(sizes) if diff_lines else 0), "each diff shown whole or said cut"
+    if whole:  # the diffs shown fit the limit; the notes that say a diff was cut come on top
+        limit = QUESTION_LIMIT + sum(len(note) + 1 for note in notes)
+        assert len(question) <= limit, "a diff shown never takes the question past the limit"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from binks.errors import CommandRefused
@@ -67,7 +67,7 @@ async def test_a_dry_run_in_a_template_format_shows_no_credential(
     try:
         output = (await toolbox.read("run_kubectl", {"command": line})).output
     except CommandRefused:
-        return
+        reject()  # hypothesis fails the test if it finds too few commands Binks accepts
     assert ENV_CANARY not in output, (line, output)
 
 
@@ -81,7 +81,7 @@ async def test_an_approved_change_in_a_template_format_shows_no_credential(
     try:
         change = await toolbox.propose("run_kubectl", {"command": line}, thread_id="t", step_id="s1")
     except CommandRefused:
-        return
+        reject()  # hypothesis fails the test if it finds too few commands Binks accepts
     result = await toolbox.execute(change)
     assert ENV_CANARY not in result.output + (result.error or ""), (line, result)
     if result.ok:
