@@ -218,6 +218,12 @@ class Settings(BaseSettings):
         description="Longest an MCP tool call waits for a run before answering 'running' "
         "(MCP clients give up on a call after about a minute).",
     )
+    mcp_elicitation: bool = Field(
+        True,
+        validation_alias=_aliases("MCP_ELICITATION"),
+        description="Accept approvals answered through an MCP client's elicitation prompt. Turn off "
+        "where an MCP client may let its agent answer prompts: decisions then come from the TUI or CLI.",
+    )
     state_dir: Path = Field(
         default_factory=default_state_dir,
         validation_alias=_aliases("STATE_DIR"),

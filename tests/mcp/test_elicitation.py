@@ -214,3 +214,18 @@ async def test_the_person_sees_the_captured_file_the_plan_will_apply(
         await client.call_tool("request_approval", {"thread_id": view["thread_id"]})
     assert f"    ! {note}" in person.questions[0]
     assert binks.kube.mutations() == []
+
+
+async def test_an_operator_can_turn_elicitation_approvals_off(binks_mcp: BinksFactory) -> None:
+    """Where an MCP client may let its agent answer prompts, only the TUI and CLI decide."""
+    binks = binks_mcp(mcp_elicitation=False)
+    person = Person(reason="the agent answering its own prompt")
+    async with mcp_session(binks, "http", mode="legacy", elicitation=person) as client:
+        view = await proposed(client, binks)
+        refused = await client.call_tool("request_approval", {"thread_id": view["thread_id"]})
+    assert refused.is_error and "BINKS_MCP_ELICITATION" in text_of(refused, binks)
+    assert binks.scales() == 0
+    assert await binks.audit(view["thread_id"]) == []
+    async with binks.api() as api:
+        waiting = (await api.get(f"/threads/{view['thread_id']}")).json()
+    assert waiting["status"] == "awaiting_approval", "the person can still decide in the TUI or CLI"
