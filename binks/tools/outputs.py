@@ -198,10 +198,27 @@ CREDENTIAL_NAME = re.compile(
 selector's) is not one."""
 
 
+FLAG_VALUE = re.compile(r"^(-{1,2}[A-Za-z][\w.-]*=)(.+)$", re.DOTALL)
+"""A container argument ``--name=value``; its value is a credential when the name says so."""
+
+
+def flag_credentials(items: list[Any]) -> list[str]:
+    """The values of ``--db-password=...``-style items of a container's ``args`` or ``command``."""
+    found = []
+    for item in items:
+        match = FLAG_VALUE.match(item) if isinstance(item, str) else None
+        if match and CREDENTIAL_NAME.search(match.group(1).strip("-=")) and len(match.group(2)) >= 4:
+            found.append(match.group(2))
+    return found
+
+
 def literal_credentials(node: Any) -> list[str]:
-    """Literal values of environment variables named like credentials (``DB_PASSWORD=...``)."""
+    """Literal credentials in a pod spec: env values and ``--db-password=...`` arguments."""
     found: list[str] = []
     if isinstance(node, dict):
+        for key in ("args", "command"):
+            if isinstance(node.get(key), list):
+                found.extend(flag_credentials(node[key]))
         env = node.get("env")
         if isinstance(env, list):
             for entry in env:
@@ -217,7 +234,21 @@ def literal_credentials(node: Any) -> list[str]:
 
 
 def mask_values(text: str, values: list[str]) -> str:
-    """``text`` with every occurrence of the values replaced by the marker, longest first."""
-    for value in sorted(set(values), key=len, reverse=True):
-        text = text.replace(value, "<redacted>")
+    """``text`` with every spelling of the values replaced by the marker, longest first.
+
+    A jsonpath prints maps and lists as JSON, so a value holding a quote or a backslash
+    appears escaped (and Go's encoder writes ``<``, ``>`` and ``&`` as unicode escapes):
+    each spelling is masked, not only the raw one.
+    """
+    spellings = {spelling for value in values for spelling in _spellings(value)}
+    for spelling in sorted(spellings, key=len, reverse=True):
+        text = text.replace(spelling, "<redacted>")
     return text
+
+
+def _spellings(value: str) -> set[str]:
+    """The ways a printed value can appear: raw, JSON-escaped, and Go's HTML-safe JSON."""
+    escaped = json.dumps(value)[1:-1]
+    unicode = json.dumps(value, ensure_ascii=False)[1:-1]
+    go = unicode.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return {spelling for spelling in (value, escaped, unicode, go) if spelling}

@@ -22,7 +22,16 @@ import yaml
 
 from binks.tools.argv import ParsedArgv
 from binks.tools.models import CapturedSource
-from binks.tools.outputs import CREDENTIAL_NAME, UNPARSED, WITHHELD, group, names_secrets, parse_objects
+from binks.tools.outputs import (
+    CREDENTIAL_NAME,
+    FLAG_VALUE,
+    UNPARSED,
+    WITHHELD,
+    flag_credentials,
+    group,
+    names_secrets,
+    parse_objects,
+)
 
 MARK = "<redacted>"
 _PEM = re.compile(
@@ -150,6 +159,15 @@ def _scrub_env(entries: list[Any]) -> None:
                 entry["value"] = MARK
 
 
+def _masked_flag(item: Any) -> Any:
+    """``--db-password=...`` with its value hidden; other items as they are."""
+    if isinstance(item, str) and flag_credentials([item]):
+        match = FLAG_VALUE.match(item)
+        assert match is not None
+        return f"{match.group(1)}{MARK}"
+    return item
+
+
 def scrub(node: Any, in_secret_list: bool = False) -> Any:
     """Redact Secret values and credentials in a decoded JSON/YAML structure, in place; returns it."""
     if isinstance(node, dict):
@@ -159,6 +177,9 @@ def scrub(node: Any, in_secret_list: bool = False) -> Any:
             _scrub_kubeconfig(node)
         if isinstance(node.get("env"), list):
             _scrub_env(node["env"])
+        for key in ("args", "command"):
+            if isinstance(node.get(key), list) and flag_credentials(node[key]):
+                node[key] = [_masked_flag(item) for item in node[key]]
         if node.get("kind") == "TokenRequest" and isinstance(node.get("status"), dict):
             node["status"] = _mask_values(node["status"])  # `create token -o yaml`: a fresh token
         child_in_list = node.get("kind") == "SecretList"
@@ -233,8 +254,8 @@ _LAST_APPLIED_LINE = re.compile(r"(kubectl\.kubernetes\.io/last-applied-configur
 #: A Secret as one line of JSON inside other text (the last-applied annotation in a diff).
 _SECRET_JSON_LINE = re.compile(r"""(?m)^([-+ ]?[ \t]*)\{[^\n]*["']kind["']\s*:\s*["']Secret["'][^\n]*$""")
 #: ``DB_PASSWORD:  hunter2`` in ``describe`` output, ``API_TOKEN=abc`` in a log line.
-_NAMED_VALUE = re.compile(r"(?m)^([ \t]*-?[ \t]*)([A-Za-z_][\w.-]*)([ \t]*[:=][ \t]*)(\S[^\n]*)$")
-_NOT_A_VALUE_KEY = re.compile(r"(?i)((name|ref|namespace|optional|type|path|mode|file|items|keys)$|^key$)")
+_NAMED_VALUE = re.compile(r"(?m)^([ \t]*(?:-[ \t]+|--?)?)([A-Za-z_][\w.-]*)([ \t]*[:=][ \t]*)(\S[^\n]*)$")
+_NOT_A_VALUE_KEY = re.compile(r"(?i)((name|ref|namespace|optional|type|path|mode|file|items)$|^keys?$)")
 
 
 def _named_mark(match: re.Match[str]) -> str:

@@ -16,10 +16,9 @@ import functools
 import json
 import re
 import shlex
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
 
 from binks.tools.redact import _BASIC, _BEARER, _CRED_FIELD, _JWT, _PEM, _URL_CREDENTIALS, MARK, SECRET_NAME
 from binks.tools.resources import kinds_in
@@ -107,9 +106,9 @@ def _mask(word: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _secret_values(node: Any, secret: bool, under_data: bool = False) -> list[str]:
-    """String leaves of a decoded patch that are Secret data or credential-named fields."""
-    found: list[str] = []
+def _secret_values(node: Any, secret: bool, under_data: bool = False) -> list[Any]:
+    """Scalar leaves of a decoded patch that are Secret data or credential-named fields."""
+    found: list[Any] = []
     if isinstance(node, dict):
         secret = secret or node.get("kind") == "Secret"
         for key, value in node.items():
@@ -124,26 +123,45 @@ def _secret_values(node: Any, secret: bool, under_data: bool = False) -> list[st
         for item in node:
             found.extend(_secret_values(item, secret, under_data))
     elif isinstance(node, str | int | float) and under_data and node != "":
-        found.append(str(node))
+        found.append(node)
     return found
 
 
+def _names_credentials(word: str) -> bool:
+    """Whether a JSON patch word sets a credential-named field (``{"db-password": ...}``)."""
+    try:
+        return bool(_secret_values(json.loads(word), False))
+    except (ValueError, RecursionError):
+        return False
+
+
 def _patch_spans(word: str, secret: bool) -> list[tuple[int, int]] | None:
-    """Spans of the secret values inside a patch word; None when they cannot be cut out exactly."""
+    """Spans of the secret values inside a JSON patch word; None when they cannot be cut out exactly.
+
+    Only whole JSON strings are cut, inside their quotes, and only when each such string in
+    the word (keys included) is a secret value: a value like ``"0"`` must not also hide
+    ``"replicas":0`` or an equal string elsewhere. A number, a YAML patch or an ambiguous
+    spelling is not cut.
+    """
     try:
         decoded = json.loads(word)
     except (ValueError, RecursionError):
-        try:
-            decoded = yaml.safe_load(word)
-        except (yaml.YAMLError, RecursionError):
-            return None
+        return None
+    values = Counter(_secret_values(decoded, secret))
+    if not values:
+        return []
     spans: list[tuple[int, int]] = []
-    for value in _secret_values(decoded, secret):
-        encoded = json.dumps(value)[1:-1] if isinstance(value, str) else value
-        positions = [match.start() for match in re.finditer(re.escape(encoded), word)]
-        if not positions:
+    for value, count in values.items():
+        if not isinstance(value, str):
             return None
-        spans.extend((position, position + len(encoded)) for position in positions)
+        found = {
+            (match.start() + 1, match.end() - 1)
+            for quoted in {json.dumps(value), json.dumps(value, ensure_ascii=False)}
+            for match in re.finditer(re.escape(quoted), word)
+        }
+        if len(found) != count:
+            return None
+        spans.extend(found)
     return spans
 
 
@@ -208,6 +226,12 @@ def _value(flag: str, value: str, touches_secrets: bool, shown: Shown) -> str:
     if spans is None:
         if touches_secrets:
             shown.hidden.append(f"the {flag.lstrip('-')} argument ({len(value.encode())} bytes) of a Secret")
+            return MARK
+        if _names_credentials(value):
+            shown.hidden.append(
+                f"the {flag.lstrip('-')} argument ({len(value.encode())} bytes): it sets a credential-named "
+                "field whose value could not be cut out alone"
+            )
             return MARK
         return _mask(value, _spans_in_free_text(value, shell=False))
     return _mask(value, spans + _spans_in_free_text(value, shell=True))

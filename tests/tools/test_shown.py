@@ -124,3 +124,26 @@ def test_captured_files_travel_without_their_bytes() -> None:
     out = redact_payload({"steps": [{"argv": ["apply", "-f", "manifests/app.yaml"], "sources": [source]}]})
     assert "c2VjcmV0LWJ5dGVz" not in json.dumps(out)
     assert out["steps"][0]["sources"][0]["files"] == [{"path": "app.yaml", "sha256": "cd" * 32}]
+
+
+@given(
+    field=st.sampled_from(["example.com/cache-key", "bypass", "db-password", "api_token", "x.signing"]),
+    secret=st.sampled_from(["0", "1", "3", "web", "true", "s3cr3t"]),
+    replicas=st.integers(0, 5),
+    echo=st.booleans(),
+)
+def test_a_secret_value_hides_only_itself_in_a_patch(
+    field: str, secret: str, replicas: int, echo: bool
+) -> None:
+    """The value of a credential-named field is cut out as a whole JSON string, nowhere else."""
+    patch: dict[str, object] = {"metadata": {"annotations": {field: secret}}, "spec": {"replicas": replicas}}
+    if echo:
+        patch["metadata"]["labels"] = {"tier": secret}  # type: ignore[index]
+    word = json.dumps(patch, separators=(",", ":"))
+    shown = show_argv(["patch", "deploy", "web", "--type=merge", "-p", word])
+    assert f'"{secret}"' not in " ".join(shown.argv), "the value is never shown"
+    if echo:
+        assert shown.hidden, "the card says that it hides more than a value"
+        return
+    (shown_word,) = (word for word in shown.argv if word.startswith("{"))
+    assert not shown.hidden and shown_word.replace(MARK, secret) == word, "only the value is hidden"
