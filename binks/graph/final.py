@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from binks.graph.asking import ask_model
 from binks.graph.repair import parse_text_calls
 from binks.graph.repeats import CallFailures
-from binks.graph.texts import message_text
+from binks.graph.texts import message_text, only_data
 from binks.settings import Settings
 
 FinalReason = Literal["bound", "replans", "repeats", "failing", "invalid", "empty"]
@@ -43,7 +43,7 @@ async def final_answer(
     """The model's answer with no tools bound; built from the tool results if it gives none."""
     answer = await ask_model(model, [*messages, HumanMessage(content=FINAL_PROMPT)], settings)
     text = message_text(answer).strip()
-    if not text or parse_text_calls(text) is not None:
+    if not text or parse_text_calls(text) is not None or only_data(text):
         text = evidence_answer(messages)
     return AIMessage(
         content=text,

@@ -17,9 +17,8 @@ Tools:
 - run_kubectl: one kubectl command, without the word kubectl and without a shell (no pipes,
   ;, &&, $(...), files). Filter with -n NAMESPACE or -A, -l key=value, --field-selector,
   -o wide, -o custom-columns=NAME:.metadata.name,...
-- Changes: the typed change tools when you are given them (scale, set_image, ...), else
-  run_kubectl. Changes are shown to a person, run only after approval, and are verified.
-- check_agent_status: a worker Job's state and result.
+- Changes: the typed change tool you are given for the change, else run_kubectl. Changes
+  are shown to a person, run only after approval, and are verified.
 Examples of good calls:
 - is anything broken? -> get_cluster_status {}
 - which pods run? -> run_kubectl {"command": "get pods -A"}

@@ -27,7 +27,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 
 from binks.graph.guards import suggests_command
 from binks.graph.marks import refused_by_policy, repeated
-from binks.graph.texts import message_text
+from binks.graph.texts import message_text, only_data
 
 RECOVERY_BUDGET = 2
 """Re-asks after a failed call, per task, before Binks accepts "I can't"."""
@@ -152,8 +152,10 @@ def answer_problem(
     results = [m for m in messages if isinstance(m, ToolMessage) and not repeated(m)]
     if not results:
         return None
-    evidence = evidence_tokens(results)
     said = answer.strip()
+    if only_data(said):
+        return "your answer is a tool call or a tool result, not an answer in words for the person"
+    evidence = evidence_tokens(results)
     if _normalised(said) == _normalised(task):
         return "your answer repeats the question instead of answering it"
     if _ASKS_NAME.search(task) and evidence and not any(_mentions(said, token) for token in evidence):

@@ -1,13 +1,24 @@
-"""Which tools the model is shown for a task: a question gets the tools that look.
+"""Which tools the model is shown for a task: the read tools, and only the changes it asks for.
 
-A small model shown ``scale`` while asked *which deployment runs the most replicas* may well
-call ``scale`` (the 1.5B model did). The tool layer still decides what a call does, and a
-change still waits for a person, but a question is better served by the tools that answer
-questions. So a task that asks for nothing to change is shown the read tools only (``find``,
-``get_cluster_status``, ``run_kubectl``, ``check_agent_status``); a task whose words ask for
-a change is shown every tool. ``run_kubectl`` stays in both: anything can still be said
-with it, and the classifier judges it. The read tools come first in every list, so the
-prompt prefix a backend caches is shared between the two.
+A small model picks a tool by the look of its name, not by what it does. Shown every change
+tool, the 1.5B model called ``scale`` (with the replica count the deployment already had)
+to *add a label*, ``set_selector`` for the same task in another run, and ``scale`` again to
+answer *which deployment runs the most replicas*. Each of those was the nearest-sounding
+tool on a list of thirteen. So the list is cut down before the model sees it, from the
+task's own words, deterministically:
+
+- a question (no word asks for a change) is shown the read tools only (``check_agent_status``
+  only when it is about workers);
+- a change is shown the read tools and the typed actions its words name: *memory limit*
+  gets ``set_resources``, *roll it back* ``rollback``, *a worker* ``spawn_worker_agent``,
+  an image reference such as ``nginx:1.27`` ``set_image``, and so on (:data:`INTENTS`);
+- a change whose words name no typed action (delete, annotate, cordon, ...) is shown the
+  read tools only, ``run_kubectl`` among them: it says anything, and the classifier judges it.
+
+What the model is shown never decides what a call may do: every real tool still validates
+and runs through the gate (a call to a tool not shown is checked like any other). The read
+tools come first in every list, in the toolbox's order, so the prompt prefix a backend
+caches is shared by every task.
 """
 
 from __future__ import annotations
@@ -27,15 +38,45 @@ CHANGE_TOOLS = frozenset(
         "set_selector",
         "create_configmap",
         "mount_configmap",
+        "label",
     }
 )
+WORKER_READS = frozenset({"check_agent_status"})
+"""Read tools shown only to a task about workers."""
 _CHANGE_WORDS = re.compile(
     r"\b(?:scale|set|change|upgrade|update|downgrade|restart|roll(?:\s*it)?\s*back|rollback|undo|fix|"
     r"create|mount|add|remove|delete|label|annotate|patch|give|bring|raise|lower|increase|decrease|"
     r"reduce|start|stop|run|deploy|apply|move|point|expose|cordon|uncordon|drain|make|switch|replace|"
-    r"edit|limit|spawn|launch|kill|evict|clean(?:\s*up)?|resize|bump|pin|enable|disable)\b",
+    r"edit|limit|spawn|launch|kill|evict|clean(?:\s*up)?|resize|bump|pin|enable|disable|revert)\b"
+    r"|\bhave\s+(?:a|an|the|one)\s+[\w-]+\s+(?:worker|agent)\b",
     re.IGNORECASE,
 )
+_ASKING = re.compile(r"^\W*(?:what|which|how|why|who|where|when)\b", re.IGNORECASE)
+"""A sentence that opens with one of these asks something: "what version does web *run*"."""
+_REQUEST = re.compile(r"^\W*(?:can|could|would|will|please)\b", re.IGNORECASE)
+"""A question that opens with one of these asks for something to be done: "can you scale it?"."""
+_SENTENCE = re.compile(r"(?<=[.?!;])\s+")
+
+INTENTS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in {
+        "scale": r"\bscal(?:e|ed|ing)\b|\breplicas?\b|\binstances\b|\bcopies\b"
+        r"|\b(?:down|up)\s+to\s+(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+        "set_image": r"\bimages?\b|\b(?:upgrade|downgrade)\b|\bversion\b|\btag\b"
+        r"|[a-z0-9][-a-z0-9./]*:[a-z0-9][-a-z0-9._]*\b",  # an image reference: nginx:1.27
+        "set_resources": r"\bcpu\b|\bmemory\b|\bram\b|\bresources?\b|\b(?:milli)?cores?\b"
+        r"|\b\d+(?:\.\d+)?(?:m|[KMGT]i)\b",  # a quantity: 100m, 256Mi ("pull request 7" is none)
+        "rollback": r"\broll(?:\s*it)?\s*back\b|\brollback\b|\bundo\b|\brevert\b"
+        r"|\bprevious\s+(?:revision|version|rollout)\b",
+        "restart": r"\brestart\b|\bbounce\b|\brecreate\b",
+        "set_selector": r"\bselectors?\b|\bendpoints?\b|\btraffic\b",
+        "create_configmap": r"\bconfig\s*-?maps?\b",
+        "mount_configmap": r"\bmount(?:s|ed|ing)?\b",
+        "label": r"\blabel(?:s|ed|led)?\b",
+        "spawn_worker_agent": r"\bworkers?\b|\bagents?\b|\bspawn\b",
+    }.items()
+}
+"""The words that ask for each typed action. A word here only puts a tool on the list."""
 
 
 def name_of(spec: dict[str, Any]) -> str:
@@ -44,8 +85,25 @@ def name_of(spec: dict[str, Any]) -> str:
 
 
 def asks_for_change(task: str) -> bool:
-    """Whether a task's words ask for something to be changed (or started) on the cluster."""
-    return bool(_CHANGE_WORDS.search(task))
+    """Whether a task's words ask for something to be changed (or started) on the cluster.
+
+    Only sentences that are not questions count: "what image does web *run*?" asks nothing
+    to be run, "the pod keeps crashing, *restart* it" does.
+    """
+    sentences = _SENTENCE.split(task)
+    return any(_CHANGE_WORDS.search(sentence) and not _question(sentence) for sentence in sentences)
+
+
+def _question(sentence: str) -> bool:
+    asked = sentence.rstrip().endswith("?") and not _REQUEST.match(sentence)
+    return asked or bool(_ASKING.match(sentence))
+
+
+def intended(task: str) -> frozenset[str]:
+    """The change tools a task's words ask for (none for a question)."""
+    if not asks_for_change(task):
+        return frozenset()
+    return frozenset(name for name, pattern in INTENTS.items() if pattern.search(task))
 
 
 def ordered(specs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -54,8 +112,17 @@ def ordered(specs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def shown_for(task: str, specs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The tools a task is shown: all of them for a change, the read tools for a question."""
-    every = ordered(specs)
-    if asks_for_change(task):
-        return every
-    return [spec for spec in every if name_of(spec) not in CHANGE_TOOLS]
+    """The tools a task is shown: the read tools, and the change tools its words ask for.
+
+    ``check_agent_status`` reads only Binks' worker Jobs, and only a task about workers is
+    shown it: asked *which jobs failed*, the 1.5B model called it (with the job name
+    ``spawn_worker_agent``) because its description says "Job".
+    """
+    wanted = intended(task)
+    if INTENTS["spawn_worker_agent"].search(task):
+        wanted |= {"check_agent_status"}
+    return [
+        spec
+        for spec in ordered(specs)
+        if name_of(spec) in wanted or name_of(spec) not in CHANGE_TOOLS | WORKER_READS
+    ]

@@ -15,14 +15,51 @@ namespace of the one object of that name, the only container), never guessed.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 NAME = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
 QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$"
 
 Workload = Literal["deployment", "statefulset", "daemonset"]
+Labelled = Literal["deployment", "statefulset", "daemonset", "service", "pod", "configmap", "job", "cronjob"]
+
+_KIND_WORD = re.compile(
+    r"^(?:the|an?)\s+|^(?:deployments?|deploy|statefulsets?|sts|daemonsets?|ds|services?|svc|pods?|po"
+    r"|configmaps?|cm|jobs?|cronjobs?|namespaces?|ns)(?:\.[a-z0-9.]+)?(?:/|\s+)|"
+    r"\s+(?:deployments?|services?|pods?|configmaps?|jobs?|namespaces?)$",
+    re.IGNORECASE,
+)
+
+
+def plain_name(value: object) -> object:
+    """A name as an object's name: ``deployment/Web``, ``the web deployment`` and ``Web`` are ``web``.
+
+    Small models write the kind with the name (they have seen ``kubectl get deployment/web``)
+    and capitalise it; Kubernetes names are lowercase, and the kind is another argument.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip().strip("`'\"").strip()
+    while (shorter := _KIND_WORD.sub("", text, count=1).strip()) != text:
+        text = shorter
+    return text.lower()
+
+
+def pairs(value: object) -> object:
+    """Key/value pairs as a mapping: ``"team=web,tier=front"`` is ``{"team": "web", "tier": "front"}``.
+
+    Small models give labels and data as the text they would put on a kubectl command line.
+    """
+    if not isinstance(value, str):
+        return value
+    found = dict(part.split("=", 1) if "=" in part else part.split(":", 1) for part in _PAIRS.findall(value))
+    return {key.strip(): item.strip() for key, item in found.items()} or value
+
+
+_PAIRS = re.compile(r"[^,\s=:]+\s*[=:]\s*[^,\s]*")
 
 
 class ActionArgs(BaseModel):
@@ -35,6 +72,28 @@ class ActionArgs(BaseModel):
     namespace: str | None = Field(
         None, max_length=63, pattern=NAME, description="Its namespace; leave out to find it by name."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _namespaced(cls, data: object) -> object:
+        """``{"name": "shop/web"}`` is web in shop: the ``NAMESPACE/NAME`` form of the listings."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return data
+        name = str(plain_name(data["name"]))
+        where, _, short = name.rpartition("/")
+        if where and short and data.get("namespace") in (None, "", where):
+            return {**data, "name": short, "namespace": where}
+        return data
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _plain(cls, value: object) -> object:
+        return plain_name(value)
+
+    @field_validator("namespace", mode="before")
+    @classmethod
+    def _plain_namespace(cls, value: object) -> object:
+        return plain_name(value) or None  # "" is a namespace left out
 
 
 class ScaleArgs(ActionArgs):
@@ -83,19 +142,47 @@ class SetSelectorArgs(ActionArgs):
         min_length=1, description="The labels the Service selects, e.g. {app: web}."
     )
 
+    @field_validator("selector", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        return pairs(value)
+
 
 class CreateConfigMapArgs(ActionArgs):
     """``create_configmap``: a ConfigMap from key/value pairs."""
 
     data: dict[str, str] = Field(min_length=1, description="Keys and their text values.")
 
+    @field_validator("data", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        return pairs(value)
+
 
 class MountConfigMapArgs(ActionArgs):
     """``mount_configmap``: mount a ConfigMap as files into a Deployment's container."""
 
     configmap: str = Field(max_length=253, pattern=NAME, description="The ConfigMap to mount.")
+
+    @field_validator("configmap", mode="before")
+    @classmethod
+    def _plain_configmap(cls, value: object) -> object:
+        return plain_name(value)
+
     path: str = Field(min_length=2, max_length=200, pattern=r"^/", description="Directory in the container.")
     container: str | None = Field(None, max_length=63, description="Container name; leave out if one.")
+
+
+class LabelArgs(ActionArgs):
+    """``label``: add labels to one object, or change their values."""
+
+    labels: dict[str, str] = Field(min_length=1, description="The labels to set, e.g. {team: web}.")
+    kind: Labelled = "deployment"
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        return pairs(value)
 
 
 ACTIONS: dict[str, type[ActionArgs]] = {
@@ -107,6 +194,7 @@ ACTIONS: dict[str, type[ActionArgs]] = {
     "set_selector": SetSelectorArgs,
     "create_configmap": CreateConfigMapArgs,
     "mount_configmap": MountConfigMapArgs,
+    "label": LabelArgs,
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -118,6 +206,7 @@ DESCRIPTIONS: dict[str, str] = {
     "set_selector": "Replace which pods the Service `name` sends traffic to. Not for labels.",
     "create_configmap": "Create a ConfigMap `name` from key/value text.",
     "mount_configmap": "Mount ConfigMap `configmap` as files at `path` in deployment `name`.",
+    "label": "Add labels to object `name` (a deployment unless `kind` says otherwise).",
 }
 
 WITH_CONTAINER = frozenset({"set_image", "set_resources", "mount_configmap"})
@@ -169,6 +258,9 @@ def compile_argv(call: ActionArgs, container: str | None = None) -> list[str]:
     if isinstance(call, CreateConfigMapArgs):
         literals = [f"--from-literal={key}={value}" for key, value in sorted(call.data.items())]
         return ["create", "configmap", call.name, *where, *literals]
+    if isinstance(call, LabelArgs):
+        labels = [f"{key}={value}" for key, value in sorted(call.labels.items())]
+        return ["label", target, *where, *labels, "--overwrite"]
     if isinstance(call, MountConfigMapArgs):
         return ["patch", target, *where, "--type=strategic", "-p", json.dumps(_mount_patch(call, chosen))]
     raise ValueError(f"{type(call).__name__} is not an action Binks compiles")
@@ -213,16 +305,17 @@ _SHOWN = ("type", "enum", "additionalProperties")
 """Keys of a property the model sees: every token is prompt time, and titles, defaults,
 patterns and bounds only cost it (the argument models still enforce them)."""
 _HIDDEN = frozenset({"kind"})
-"""Fields accepted but not shown: the default (a Deployment) is what people mean."""
-_EXPLAINED = frozenset({"image", "selector", "data", "revision"})
+"""Fields accepted but not shown: the default (a Deployment) is what people mean. ``label``
+shows its ``kind``: people label pods and Services too."""
+_EXPLAINED = frozenset({"image", "selector", "data", "revision", "labels"})
 """Fields whose description earns its tokens."""
 
 
-def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
+def compact_schema(schema: dict[str, Any], hidden: frozenset[str] = _HIDDEN) -> dict[str, Any]:
     """A pydantic schema as the model sees it: optional fields as their plain type, no noise."""
     properties: dict[str, Any] = {}
     for name, prop in (schema.get("properties") or {}).items():
-        if name in _HIDDEN:
+        if name in hidden:
             continue
         branches = [branch for branch in prop.get("anyOf", [prop]) if branch.get("type") != "null"]
         shown = {key: value for key, value in branches[0].items() if key in _SHOWN}
@@ -240,7 +333,9 @@ def action_specs() -> list[dict[str, Any]]:
             "function": {
                 "name": name,
                 "description": DESCRIPTIONS[name],
-                "parameters": compact_schema(model.model_json_schema()),
+                "parameters": compact_schema(
+                    model.model_json_schema(), frozenset() if name == "label" else _HIDDEN
+                ),
             },
         }
         for name, model in ACTIONS.items()

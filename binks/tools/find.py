@@ -107,10 +107,15 @@ def _matches(row: Row, words: list[str]) -> bool:
     return all(word in haystack for word in words)
 
 
+def matching(call: FindArgs, rows: list[Row]) -> list[Row]:
+    """The rows whose name or label values hold every word of the call's text."""
+    words = [word for word in re.split(r"[\s/_]+", call.text.lower()) if word]
+    return [row for row in rows if _matches(row, words)]
+
+
 def answer(call: FindArgs, rows: list[Row]) -> str:
     """What ``find`` tells the model: the matches, or what exists when nothing matched."""
-    words = [word for word in re.split(r"[\s/_]+", call.text.lower()) if word]
-    found = [row for row in rows if _matches(row, words)]
+    found = matching(call, rows)
     if found:
         shown = "\n".join(row.line() for row in found[:MAX_MATCHES])
         more = (

@@ -36,7 +36,9 @@ from binks.tools.actions import (
 )
 from binks.tools.argv import parse_argv
 from binks.tools.classify import split_command
-from binks.tools.find import FindArgs, answer, find_command, find_spec, parse_rows
+from binks.tools.find import FindArgs, Row, answer, find_command, find_spec, matching, parse_rows
+from binks.tools.labelled import NOTE as LABELLED_NOTE
+from binks.tools.labelled import labelled_command
 from binks.tools.models import (
     ChangeResult,
     Classification,
@@ -119,7 +121,10 @@ class TypedToolbox:
         if name in ACTIONS:
             raise CommandRefused(f"{name} is a change: it needs approval")
         if name != "find":
-            result = await self.inner.read(name, args)
+            reshaped = labelled_command(str(args.get("command"))) if name == KUBECTL else None
+            result = await self.inner.read(name, {**args, "command": reshaped} if reshaped else args)
+            if reshaped and result.ok:
+                result = result.model_copy(update={"output": f"{LABELLED_NOTE}\n{result.output}"})
             if result.ok and not result.output.strip() and name == KUBECTL:
                 # A small model reads an empty result as a failure and gives up: say what it means.
                 empty = "(kubectl printed nothing: no object matched, or the field asked for is not set)\n"
@@ -190,8 +195,18 @@ class TypedToolbox:
             # `name` is a namespace holding one such object (a small model mixes the two up):
             # that object, which the plan names before anything runs.
             return only[0], name
+        close = await self._close_matches(kind, name)
+        if len(close) == 1:
+            # One object whose name or labels hold the words (the plan names it before anything runs).
+            return close[0].name, close[0].namespace
         listing = await self.read("find", {"text": name, "kind": kind})
         raise ValueError(f"no {kind} is named {name} in any namespace. {listing.output.strip()}")
+
+    async def _close_matches(self, kind: str, name: str) -> list[Row]:
+        """The objects of ``kind`` whose name or label values hold every word of ``name``."""
+        call = FindArgs(text=name, kind=kind)
+        listing = await self.inner.read(KUBECTL, {"command": find_command(call)})
+        return matching(call, parse_rows(listing.output)) if listing.ok else []
 
     async def _exists(self, kind: str, name: str, namespace: str) -> bool:
         found = await self._lines(f"get {kind}/{name} -n {namespace} --ignore-not-found -o name")

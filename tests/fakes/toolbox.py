@@ -207,6 +207,9 @@ class FakeToolbox:
         )
         if found.verb == "scale":
             wanted = _replicas(argv)
+            if wanted == current.replicas:  # as the API server answers: the object is left as it is
+                same = touched.model_copy(update={"action": "unchanged"})
+                return DryRun(ok=True, message="leaves unchanged", diff="no change", objects=[same])
             return DryRun(
                 ok=True,
                 message="scaled (server dry run)",

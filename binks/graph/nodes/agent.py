@@ -31,7 +31,7 @@ from binks.graph.repeats import CallFailures
 from binks.graph.review import answer_review, namespaces_of, recovery
 from binks.graph.state import AgentState
 from binks.graph.texts import message_text
-from binks.graph.toolsets import asks_for_change, shown_for
+from binks.graph.toolsets import name_of, shown_for
 from binks.settings import Settings
 from binks.tools.models import ClusterContext
 
@@ -94,18 +94,18 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
 def make_agent(deps: GraphDeps) -> Node:
     """The agent node bound to the model and tools in ``deps``."""
     schemas = ToolSchemas(deps.specs)  # every real tool validates, shown or not
-    bindings: dict[bool, tuple[Runnable[LanguageModelInput, BaseMessage], str | None]] = {}
+    bindings: dict[tuple[str, ...], tuple[Runnable[LanguageModelInput, BaseMessage], str | None]] = {}
 
     def binding(task: str) -> tuple[Runnable[LanguageModelInput, BaseMessage], str | None]:
         """The model bound to the tools this task is shown (see ``toolsets``), and their listing."""
-        change = asks_for_change(task)
-        if change not in bindings:
-            specs = shown_for(task, deps.specs)
+        specs = shown_for(task, deps.specs)
+        key = tuple(name_of(spec) for spec in specs)
+        if key not in bindings:
             if deps.settings.output_mode == "json":
-                bindings[change] = (bind_constrained(deps.model, specs, deps.settings), tools_listing(specs))
+                bindings[key] = (bind_constrained(deps.model, specs, deps.settings), tools_listing(specs))
             else:
-                bindings[change] = (bind_agent_tools(deps.model, specs, deps.settings), None)
-        return bindings[change]
+                bindings[key] = (bind_agent_tools(deps.model, specs, deps.settings), None)
+        return bindings[key]
 
     async def agent(state: AgentState) -> dict[str, Any]:
         update = new_task_reset(state)

@@ -21,6 +21,29 @@ from binks.graph.policy import protected_refusal
 from binks.graph.prompts import tool_result_text
 from binks.graph.state import AgentState, get_calls
 from binks.graph.stops import replan_update
+from binks.tools.models import DryRun
+
+NO_CHANGE = (
+    "not proposed: the dry-run shows this call changes nothing, so it cannot be what was asked"
+    " (if the object already is as asked, say so; else make the call that does the change, with"
+    " run_kubectl for anything the typed tools do not cover). The dry-run: "
+)
+
+
+def changes_nothing(dry_run: DryRun) -> bool:
+    """Whether the server's dry-run shows every object the change touches left as it is.
+
+    A small model reaches for the nearest-sounding tool: asked to add a label, it scaled the
+    deployment to the replica count it already had. Such a step would be shown to a person,
+    approved, "executed and verified", and reported as done. A change that changes nothing
+    is never what was asked, so it goes back to the model instead of to a person.
+    """
+    return (
+        dry_run.ok
+        and dry_run.supported
+        and bool(dry_run.objects)
+        and all(obj.action == "unchanged" for obj in dry_run.objects)
+    )
 
 
 def make_propose(deps: GraphDeps) -> ConfigNode:
@@ -61,6 +84,8 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
                 message = change.dry_run.message
                 prefix = "the API server rejected the dry-run: "
                 errors[call.step_id] = message if message.startswith(prefix) else prefix + message
+            elif changes_nothing(change.dry_run):
+                errors[call.step_id] = NO_CHANGE + change.dry_run.message
             steps.append(Step.from_change(call.step_id, change))
         if errors:
             first = next(iter(errors))
