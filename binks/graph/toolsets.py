@@ -47,7 +47,7 @@ _CHANGE_WORDS = re.compile(
     r"\b(?:scale|set|change|upgrade|update|downgrade|restart|roll(?:\s*it)?\s*back|rollback|undo|fix|"
     r"create|mount|add|remove|delete|label|annotate|patch|give|bring|raise|lower|increase|decrease|"
     r"reduce|start|stop|run|deploy|apply|move|point|expose|cordon|uncordon|drain|make|switch|replace|"
-    r"edit|limit|spawn|launch|kill|evict|clean(?:\s*up)?|resize|bump|pin|enable|disable|revert)\b"
+    r"edit|limit|spawn|launch|kill|evict|clean(?:\s*up)?|resize|bump|pin|enable|disable|revert|bounce)\b"
     r"|\bhave\s+(?:a|an|the|one)\s+[\w-]+\s+(?:worker|agent)\b",
     re.IGNORECASE,
 )
@@ -107,8 +107,8 @@ def intended(task: str) -> frozenset[str]:
 
 
 def ordered(specs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The read tools first, then the change tools, each group in its own order."""
-    return sorted(specs, key=lambda spec: name_of(spec) in CHANGE_TOOLS)
+    """The read tools every task is shown, then the worker reads, then the changes, each in its order."""
+    return sorted(specs, key=lambda spec: (name_of(spec) in CHANGE_TOOLS, name_of(spec) in WORKER_READS))
 
 
 def shown_for(task: str, specs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -122,7 +122,40 @@ def shown_for(task: str, specs: Sequence[dict[str, Any]]) -> list[dict[str, Any]
     if INTENTS["spawn_worker_agent"].search(task):
         wanted |= {"check_agent_status"}
     return [
-        spec
+        narrowed(spec, task)
         for spec in ordered(specs)
         if name_of(spec) in wanted or name_of(spec) not in CHANGE_TOOLS | WORKER_READS
     ]
+
+
+_RESOURCE_WORDS = {
+    "cpu": re.compile(r"\bcpus?\b|\b(?:milli)?cores?\b", re.IGNORECASE),
+    "memory": re.compile(r"\bmemory\b|\bram\b", re.IGNORECASE),
+    "cpu amount": re.compile(r"\b\d+(?:\.\d+)?m\b"),
+    "memory amount": re.compile(r"\b\d+(?:\.\d+)?[KMGT]i?\b"),
+    "request": re.compile(r"\brequest(?:s|ed)?\b|\breserve", re.IGNORECASE),
+    "limit": re.compile(r"\blimit(?:s|ed)?\b|\bcap\b|\bat most\b", re.IGNORECASE),
+    "container": re.compile(r"\bcontainers?\b|\bsidecar\b", re.IGNORECASE),
+}
+
+
+def narrowed(spec: dict[str, Any], task: str) -> dict[str, Any]:
+    """``set_resources`` with only the fields the task's words name; any other spec as it is.
+
+    Shown four quantities, the 1.5B model filled all four (asked for a memory limit, it also
+    set a CPU request and limit), and a container name it made up. Asked for *a memory
+    limit*, it is shown ``memory_limit``; the container is left to Binks (the only one)
+    unless the task names one.
+    """
+    if name_of(spec) != "set_resources":
+        return spec
+    said = {word for word, pattern in _RESOURCE_WORDS.items() if pattern.search(task)}
+    amounts = {word.split()[0] for word in said if word.endswith(" amount")}
+    resources = {"cpu", "memory"} & said or amounts or {"cpu", "memory"}
+    kinds = {"request", "limit"} & said or {"request", "limit"}
+    keep = {f"{resource}_{kind}" for resource in resources for kind in kinds}
+    keep |= {"name", "namespace"} | ({"container"} if "container" in said else set())
+    function = spec["function"]
+    parameters = function["parameters"]
+    properties = {key: value for key, value in parameters["properties"].items() if key in keep}
+    return {**spec, "function": {**function, "parameters": {**parameters, "properties": properties}}}

@@ -9,7 +9,8 @@ the inner toolbox sees it:
 - :meth:`assess` classifies the compiled argv with the inner toolbox's classifier (the
   tool layer, from the argv, decides read or change; never this module);
 - :meth:`propose` fills in what the model left out from the cluster (the namespace of the
-  one object with that name, the only container), compiles the argv, and proposes it as a
+  one object with that name, the only container, also in place of one that is not there),
+  compiles the argv, and proposes it as a
   ``run_kubectl`` change: the plan, dry-run, diff, approval, audit, execution and
   verification are the inner toolbox's, unchanged;
 - ``find`` runs one ``kubectl get`` through the inner toolbox's :meth:`read`.
@@ -164,10 +165,12 @@ class TypedToolbox:
             # (the plan shows it before anything runs); none or several is an error.
             name_found, namespace = await self._locate(kind, call.name)
             call = call.model_copy(update={"name": name_found, "namespace": namespace})
-        container = None
-        if name in WITH_CONTAINER and not getattr(call, "container", None):
-            container = await self._only_container(kind, call.name, str(call.namespace))
-        return shlex.join(compile_argv(call, container))
+        if name in WITH_CONTAINER:
+            given = getattr(call, "container", None)
+            found = await self._container(kind, call.name, str(call.namespace), given)
+            if found != given:
+                call = call.model_copy(update={"container": found})
+        return shlex.join(compile_argv(call))
 
     async def _lines(self, command: str) -> list[str]:
         result = await self.inner.read(KUBECTL, {"command": command})
@@ -212,14 +215,26 @@ class TypedToolbox:
         found = await self._lines(f"get {kind}/{name} -n {namespace} --ignore-not-found -o name")
         return bool(found)
 
-    async def _only_container(self, kind: str, name: str, namespace: str) -> str | None:
+    async def _container(self, kind: str, name: str, namespace: str, given: str | None) -> str | None:
+        """The container to change: the one named if it exists, else the only one there is.
+
+        A small model fills every field it is shown: the 1.5B model gave the namespace as the
+        container's name. A workload with one container has one answer (the plan shows it).
+        """
         jsonpath = "{.spec.template.spec.containers[*].name}"
         names = " ".join(
             await self._lines(f"get {kind}/{name} -n {namespace} -o jsonpath={jsonpath}")
         ).split()
-        if len(names) > 1:
-            raise ValueError(f"{kind} {name} has several containers ({', '.join(names)}): give container")
-        return names[0] if names else None
+        if given in names or (given and not names):
+            return given
+        if len(names) == 1:
+            return names[0]
+        if names:
+            missing = f" ({given} is not one of them)" if given else ""
+            raise ValueError(
+                f"{kind} {name} has several containers ({', '.join(names)}): give container{missing}"
+            )
+        return None
 
     async def cluster_context(self) -> ClusterContext:
         """The inner toolbox's context."""

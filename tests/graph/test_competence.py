@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from langchain_core.messages import ToolMessage
 
 from binks.graph.final import FINAL_KEY
@@ -307,3 +308,55 @@ async def test_an_answer_that_hands_over_a_command_is_asked_to_run_it(tmp_path: 
             h.model.received[2][-1].content
         )
         assert state["final_answer"] == "web runs nginx:1.25."
+
+
+async def test_a_change_that_changes_nothing_goes_back_to_the_model_not_to_a_person(tmp_path: Path) -> None:
+    """Asked to add a label, the 1.5B model scaled the deployment to the count it already had."""
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"content": text_call("scale", name="web", namespace="shop", replicas=1)},
+        {"tool_calls": [kubectl("label deployment web -n shop team=payments")]},
+        {"content": "web now has the label team=payments."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        await h.ask("Add the label team=payments to web in shop.")
+        told = results(h.model.received[1])[-1]
+        assert "the dry-run shows this call changes nothing" in told
+        pending = await h.pending()
+        (step,) = pending.plan.steps
+        assert step.argv is not None and step.argv[0] == "label", "only the real change reaches a person"
+        state = await h.decide("approve")
+        assert toolbox.mutations == [step.argv]
+        assert "executed and verified" in state["final_answer"]
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        '```\n{"command": "get deployments -A -o jsonpath=\'{.items[*].metadata.name}\'"}\n```',
+        "<tool_response>\n(kubectl printed nothing: no object matched)\n</tool_response>",
+        '[{"name": "web", "replicas": 1}]',
+    ],
+)
+async def test_an_answer_that_is_only_a_call_or_a_result_is_asked_again(tmp_path: Path, echo: str) -> None:
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": echo},
+        {"content": "web runs 1 replica."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("How many replicas does web run?")
+        assert "not an answer in words for the person" in str(h.model.received[2][-1].content)
+        assert state["final_answer"] == "web runs 1 replica."
+
+
+async def test_a_final_answer_that_is_only_a_call_becomes_the_evidence(tmp_path: Path) -> None:
+    toolbox = RealSpecsToolbox()
+    looks = [{"tool_calls": [kubectl(f"get deployment web -n shop -o jsonpath={{.{n}}}")]} for n in "ab"]
+    call = {"content": '```\n{"command": "get deployments -A"}\n```'}
+    async with open_harness(tmp_path, [*looks, call], toolbox, max_steps=2) as h:
+        state = await h.ask("look at web")
+        assert state["final_answer"].startswith(
+            "The model gave no final answer. What the tools returned last"
+        )

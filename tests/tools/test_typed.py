@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from binks.graph.nodes.propose import changes_nothing
 from binks.tools.actions import ACTIONS, compile_argv, parse_action
 from binks.tools.argv import parse_argv
 from binks.tools.classify import classify_argv
@@ -160,6 +161,7 @@ CALLS = st.one_of(
     st.builds(lambda n, k, v: ("set_selector", {"name": n, "selector": {k: v}}), NAMES, NAMES, NAMES),
     st.builds(lambda n, k, v: ("create_configmap", {"name": n, "data": {k: v}}), NAMES, NAMES, TEXT),
     st.builds(lambda n, c: ("mount_configmap", {"name": n, "configmap": c, "path": "/etc/x"}), NAMES, NAMES),
+    st.builds(lambda n, k, v: ("label", {"name": n, "labels": {k: v}}), NAMES, NAMES, NAMES),
 )
 
 
@@ -174,6 +176,7 @@ def test_every_action_compiles_to_one_change_the_classifier_judges(
     assert judged.mutating and judged.namespace == namespace
     assert parse_argv(argv).positionals[0] in (
         f"deployment/{args['name']}",
+        f"{args.get('kind', 'deployment')}/{args['name']}",
         f"service/{args['name']}",
         args["name"],
     )
@@ -203,3 +206,70 @@ async def test_a_namespace_given_as_the_name_means_its_one_object(typed: TypedTo
         step_id="s1",
     )
     assert change.argv is not None and change.argv[2] == "deployment/web", "the plan names the real object"
+
+
+async def test_label_adds_labels_through_the_gate(typed: TypedToolbox, kube_api: KubeApi) -> None:
+    change = await _run(typed, "label", {"name": "deployment/Web", "labels": "team=payments"})
+    assert sorted(change.argv or []) == sorted(
+        ["label", "deployment/web", "-n=shop", "team=payments", "--overwrite"]
+    )
+    web = kube_api.get("deployments", "web", "shop")
+    assert web is not None and web["metadata"]["labels"]["team"] == "payments"
+    assert web["spec"]["replicas"] == 1, "a label is not a scale"
+    await _run(typed, "label", {"name": "web", "kind": "service", "labels": {"tier": "front"}})
+    svc = kube_api.get("services", "web", "shop")
+    assert svc is not None and svc["metadata"]["labels"]["tier"] == "front"
+
+
+async def test_a_change_that_changes_nothing_is_seen_as_such(typed: TypedToolbox) -> None:
+    """The API server's dry-run, not Binks, says the object stays as it is (scale to its count)."""
+    same = await typed.propose("scale", {"name": "web", "replicas": 1}, thread_id="t", step_id="s1")
+    assert same.dry_run.ok and changes_nothing(same)
+    other = await typed.propose("scale", {"name": "web", "replicas": 2}, thread_id="t", step_id="s1")
+    assert not changes_nothing(other)
+    labelled = await typed.propose(
+        "label", {"name": "web", "labels": {"a": "b"}}, thread_id="t", step_id="s1"
+    )
+    assert not changes_nothing(labelled)
+    undo = await typed.propose("rollback", {"name": "web"}, thread_id="t", step_id="s1")
+    assert not changes_nothing(undo), "rollout undo's dry-run prints the object as it is now"
+
+
+async def test_a_name_close_to_one_object_is_that_object(typed: TypedToolbox, kube_api: KubeApi) -> None:
+    kube_api.apply(deployment("catalog-api", namespace="shop"))
+    change = await typed.propose("scale", {"name": "catalog", "replicas": 4}, thread_id="t", step_id="s1")
+    assert change.argv == ["scale", "deployment/catalog-api", "-n=shop", "--replicas=4"], "the plan names it"
+    kube_api.apply(deployment("catalog-web", namespace="shop"))
+    with pytest.raises(ValueError, match="no deployment is named catalog") as caught:
+        await typed.propose("scale", {"name": "catalog", "replicas": 4}, thread_id="t", step_id="s1")
+    assert "catalog-api -n shop" in str(caught.value) and "catalog-web -n shop" in str(caught.value)
+    assert kube_api.mutations() == []
+
+
+async def test_a_jsonpath_over_a_list_is_read_next_to_its_names(
+    typed: TypedToolbox, kube_api: KubeApi
+) -> None:
+    kube_api.apply(deployment("cart", namespace="shop", replicas=2))
+    kube_api.apply(deployment("catalog", namespace="shop", replicas=5))
+    command = "get deployments -n shop -o jsonpath='{.items[*].spec.replicas}'"
+    result = await typed.read("run_kubectl", {"command": command})
+    assert result.ok
+    rows = {line.split()[1]: line.split()[2] for line in result.output.splitlines()[2:] if line.strip()}
+    assert rows == {"cart": "2", "catalog": "5", "web": "1"}, result.output
+    assert not typed.assess("run_kubectl", {"command": command}).mutating
+
+
+async def test_a_container_that_is_not_there_is_the_only_one(typed: TypedToolbox, kube_api: KubeApi) -> None:
+    """The 1.5B model gave the namespace as the container: one container has one answer."""
+    args = {"name": "shop", "namespace": "shop", "container": "shop", "memory_limit": "256Mi"}
+    change = await typed.propose("set_resources", args, thread_id="t", step_id="s1")
+    assert change.argv is not None and "-c=web" in change.argv and change.dry_run.ok, change.dry_run.message
+    two = deployment("api", namespace="shop")
+    two["spec"]["template"]["spec"]["containers"].append({"name": "sidecar", "image": "busybox:1.36"})
+    kube_api.apply(two)
+    with pytest.raises(
+        ValueError, match=r"several containers \(api, sidecar\): give container \(shop is not"
+    ):
+        await typed.propose(
+            "set_image", {"name": "api", "image": "x:1", "container": "shop"}, thread_id="t", step_id="s1"
+        )

@@ -11,6 +11,7 @@ leaving the thread resumable at this node.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -31,7 +32,7 @@ from binks.graph.repeats import CallFailures
 from binks.graph.review import answer_review, namespaces_of, recovery
 from binks.graph.state import AgentState
 from binks.graph.texts import message_text
-from binks.graph.toolsets import name_of, shown_for
+from binks.graph.toolsets import shown_for
 from binks.settings import Settings
 from binks.tools.models import ClusterContext
 
@@ -94,12 +95,12 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
 def make_agent(deps: GraphDeps) -> Node:
     """The agent node bound to the model and tools in ``deps``."""
     schemas = ToolSchemas(deps.specs)  # every real tool validates, shown or not
-    bindings: dict[tuple[str, ...], tuple[Runnable[LanguageModelInput, BaseMessage], str | None]] = {}
+    bindings: dict[str, tuple[Runnable[LanguageModelInput, BaseMessage], str | None]] = {}
 
     def binding(task: str) -> tuple[Runnable[LanguageModelInput, BaseMessage], str | None]:
         """The model bound to the tools this task is shown (see ``toolsets``), and their listing."""
         specs = shown_for(task, deps.specs)
-        key = tuple(name_of(spec) for spec in specs)
+        key = json.dumps(specs, sort_keys=True)
         if key not in bindings:
             if deps.settings.output_mode == "json":
                 bindings[key] = (bind_constrained(deps.model, specs, deps.settings), tools_listing(specs))

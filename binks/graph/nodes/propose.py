@@ -21,7 +21,7 @@ from binks.graph.policy import protected_refusal
 from binks.graph.prompts import tool_result_text
 from binks.graph.state import AgentState, get_calls
 from binks.graph.stops import replan_update
-from binks.tools.models import DryRun
+from binks.tools.models import ProposedChange
 
 NO_CHANGE = (
     "not proposed: the dry-run shows this call changes nothing, so it cannot be what was asked"
@@ -30,7 +30,12 @@ NO_CHANGE = (
 )
 
 
-def changes_nothing(dry_run: DryRun) -> bool:
+_BEFORE_ONLY = frozenset({"rollout undo"})
+"""Changes whose dry-run prints the object as it is now, not as it would be: kubectl's
+``rollout undo --dry-run=server`` patches on the server but prints the live Deployment."""
+
+
+def changes_nothing(change: ProposedChange) -> bool:
     """Whether the server's dry-run shows every object the change touches left as it is.
 
     A small model reaches for the nearest-sounding tool: asked to add a label, it scaled the
@@ -38,9 +43,11 @@ def changes_nothing(dry_run: DryRun) -> bool:
     approved, "executed and verified", and reported as done. A change that changes nothing
     is never what was asked, so it goes back to the model instead of to a person.
     """
+    dry_run = change.dry_run
     return (
         dry_run.ok
         and dry_run.supported
+        and change.verb not in _BEFORE_ONLY
         and bool(dry_run.objects)
         and all(obj.action == "unchanged" for obj in dry_run.objects)
     )
@@ -84,7 +91,7 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
                 message = change.dry_run.message
                 prefix = "the API server rejected the dry-run: "
                 errors[call.step_id] = message if message.startswith(prefix) else prefix + message
-            elif changes_nothing(change.dry_run):
+            elif changes_nothing(change):
                 errors[call.step_id] = NO_CHANGE + change.dry_run.message
             steps.append(Step.from_change(call.step_id, change))
         if errors:
