@@ -64,9 +64,23 @@ def find_spec() -> dict[str, object]:
 
 
 def find_command(call: FindArgs) -> str:
-    """The kubectl read ``find`` runs."""
-    kinds = _plural(call.kind) if call.kind else ",".join(DEFAULT_KINDS)
-    return f"get {kinds} -A --no-headers -o custom-columns={_COLUMNS}"
+    """The kubectl read ``find`` runs: the kind asked for, and the common kinds besides.
+
+    The 1.5B model, asked *what log level the gateway is configured with*, looked for
+    ``gateway`` among Deployments only and never saw ``gateway-config``. The other kinds
+    are read too, and named after the kind asked for.
+    """
+    kinds = [_plural(call.kind)] if call.kind else []
+    kinds += [kind for kind in DEFAULT_KINDS if kind not in kinds]
+    return f"get {','.join(kinds)} -A --no-headers -o custom-columns={_COLUMNS}"
+
+
+def of_kind(call: FindArgs, rows: list[Row]) -> list[Row]:
+    """The rows of the kind the call asks for (every row when it names none)."""
+    if not call.kind:
+        return rows
+    wanted = canonical(call.kind)
+    return [row for row in rows if canonical(row.kind) == wanted]
 
 
 def _plural(kind: str) -> str:
@@ -115,7 +129,10 @@ def matching(call: FindArgs, rows: list[Row]) -> list[Row]:
 
 def answer(call: FindArgs, rows: list[Row]) -> str:
     """What ``find`` tells the model: the matches, or what exists when nothing matched."""
-    found = matching(call, rows)
+    kind_rows = of_kind(call, rows)
+    found = matching(call, kind_rows)
+    others = [row for row in matching(call, rows) if row not in kind_rows][:MAX_LISTED]
+    also = "".join(f"\n{row.line()}" for row in others)
     if found:
         shown = "\n".join(row.line() for row in found[:MAX_MATCHES])
         more = (
@@ -123,9 +140,12 @@ def answer(call: FindArgs, rows: list[Row]) -> str:
             if len(found) > MAX_MATCHES
             else ""
         )
-        return f"Found {len(found)} object(s) matching {call.text!r}:\n{shown}{more}\n"
+        besides = f"\nOther kinds matching {call.text!r}:{also}" if also else ""
+        return f"Found {len(found)} object(s) matching {call.text!r}:\n{shown}{more}{besides}\n"
+    if also:
+        return f"No {call.kind} matches {call.text!r}; other kinds do:{also}\n"
     by_kind: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
+    for row in kind_rows:
         if row.namespace not in ("kube-system", "kube-public", "kube-node-lease"):
             # `NAME -n NAMESPACE`, the form a call takes: `namespace/name` made a small model
             # take the namespace for the name.

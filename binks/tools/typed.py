@@ -37,7 +37,7 @@ from binks.tools.actions import (
 )
 from binks.tools.argv import parse_argv
 from binks.tools.classify import split_command
-from binks.tools.find import FindArgs, Row, answer, find_command, find_spec, matching, parse_rows
+from binks.tools.find import FindArgs, Row, answer, find_command, find_spec, matching, of_kind, parse_rows
 from binks.tools.labelled import NOTE as LABELLED_NOTE
 from binks.tools.labelled import labelled_command
 from binks.tools.models import (
@@ -209,7 +209,7 @@ class TypedToolbox:
         """The objects of ``kind`` whose name or label values hold every word of ``name``."""
         call = FindArgs(text=name, kind=kind)
         listing = await self.inner.read(KUBECTL, {"command": find_command(call)})
-        return matching(call, parse_rows(listing.output)) if listing.ok else []
+        return matching(call, of_kind(call, parse_rows(listing.output))) if listing.ok else []
 
     async def _exists(self, kind: str, name: str, namespace: str) -> bool:
         found = await self._lines(f"get {kind}/{name} -n {namespace} --ignore-not-found -o name")

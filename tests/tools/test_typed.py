@@ -127,7 +127,12 @@ async def test_find_matches_names_and_labels_or_lists_what_exists(
     found = await typed.read("find", {"text": "checkout"})
     assert found.ok and "configmap checkout-settings -n shop" in found.output
     by_kind = await typed.read("find", {"text": "web", "kind": "deploy"})
-    assert "deployment web -n shop (app=web)" in by_kind.output and "service" not in by_kind.output
+    first, besides = by_kind.output.split("Other kinds matching 'web':")
+    assert "deployment web -n shop (app=web)" in first and "service" not in first
+    assert "service web -n shop" in besides, "the kind asked for first, the others named after it"
+    other_kind = await typed.read("find", {"text": "checkout", "kind": "deployment"})
+    assert other_kind.output.startswith("No deployment matches 'checkout'; other kinds do:")
+    assert "configmap checkout-settings -n shop" in other_kind.output
     nothing = await typed.read("find", {"text": "payments"})
     assert nothing.output.startswith("Nothing matches 'payments'. What exists")
     assert "web -n shop" in nothing.output and "kube-root-ca.crt" not in nothing.output
