@@ -24,7 +24,7 @@ from binks.graph.repeats import CallFailures
 from binks.graph.texts import message_text, only_data
 from binks.settings import Settings
 
-FinalReason = Literal["bound", "replans", "repeats", "failing", "invalid", "empty"]
+FinalReason = Literal["bound", "replans", "repeats", "failing", "invalid", "empty", "data"]
 
 FINAL_KEY = "binks_final"
 """Response-metadata key on an answer asked for with no tools bound (its value: the reason)."""
@@ -82,6 +82,8 @@ def closing_note(
         "failing": f"The model kept repeating a call that fails{detail}, so Binks asked it for its answer",
         "invalid": f"The model's tool call could not be used{detail}; nothing more was run",
         "empty": "The model gave empty answers, so this answer is built from the tool results",
+        "data": "The model answered with data only (a call or a tool result, not words), so this answer"
+        " is built from the tool results",
     }[reason]
     failed = [
         f"`{record.call or key}` ({record.error[:120]})" for key, record in failures.items() if record.count

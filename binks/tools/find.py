@@ -29,7 +29,10 @@ DEFAULT_KINDS = (
     "ingresses",
     "persistentvolumeclaims",
 )
-_COLUMNS = "KIND:.kind,NAMESPACE:.metadata.namespace,NAME:.metadata.name,LABELS:.metadata.labels"
+_COLUMNS = (
+    "KIND:.kind,NAMESPACE:.metadata.namespace,NAME:.metadata.name,PHASE:.status.phase,"
+    "CONDITIONS:.status.conditions[*].type,LABELS:.metadata.labels"
+)
 _NOISE = frozenset({"kube-root-ca.crt"})
 MAX_MATCHES = 25
 MAX_LISTED = 12
@@ -44,7 +47,10 @@ class FindArgs(BaseModel):
     kind: str | None = Field(None, max_length=60, description="Only this kind, e.g. deployment.")
 
 
-DESCRIPTION = "Find objects whose name or labels contain `text`, in every namespace. Use it before guessing."
+DESCRIPTION = (
+    "Find objects whose name, labels or state (Failed, Pending, ...) contain `text`, in every"
+    " namespace. Use it before guessing."
+)
 
 
 def find_spec() -> dict[str, object]:
@@ -95,29 +101,50 @@ class Row(BaseModel):
     namespace: str
     name: str
     labels: dict[str, str]
+    state: str = ""
+    """A pod's phase, a Job's ``Failed`` or ``Complete``; empty for other kinds."""
 
     def line(self) -> str:
-        """``deployment web -n shop (app=web)``: the form a next call can copy."""
+        """``job backup -n ops (app=backup) [Failed]``: the form a next call can copy, and the state."""
         labels = ",".join(f"{key}={value}" for key, value in sorted(self.labels.items()))
         where = f" -n {self.namespace}" if self.namespace not in ("", "<none>") else ""
-        return f"{self.kind.lower()} {self.name}{where}" + (f" ({labels})" if labels else "")
+        state = f" [{self.state}]" if self.state else ""
+        return f"{self.kind.lower()} {self.name}{where}" + (f" ({labels})" if labels else "") + state
 
 
 def parse_rows(output: str) -> list[Row]:
     """The rows of the custom-columns listing (``map[app:web tier:front]`` labels)."""
     rows: list[Row] = []
     for line in output.splitlines():
-        parts = line.split(None, 3)
+        parts = line.split(None, 5)
         if len(parts) < 3 or parts[2] in _NOISE:
             continue
-        labels_text = parts[3] if len(parts) > 3 else ""
+        phase, conditions, labels_text = [*parts[3:], "", "", ""][:3]
         labels = dict(re.findall(r"([\w./-]+):([\w.-]*)", labels_text.removeprefix("map[").removesuffix("]")))
-        rows.append(Row(kind=parts[0], namespace=parts[1], name=parts[2], labels=labels))
+        rows.append(
+            Row(
+                kind=parts[0],
+                namespace=parts[1],
+                name=parts[2],
+                labels=labels,
+                state=_state(phase, conditions),
+            )
+        )
     return rows
 
 
+def _state(phase: str, conditions: str) -> str:
+    """What ``find`` shows and matches as an object's state (asked *which jobs failed*, the
+    1.5B model called ``find`` with the text ``failed``).
+    """
+    if phase not in ("", "<none>"):
+        return phase
+    types = conditions.split(",")
+    return next((kind for kind in ("Failed", "Complete") if kind in types), "")
+
+
 def _matches(row: Row, words: list[str]) -> bool:
-    haystack = " ".join([row.name, *row.labels.values()]).lower()
+    haystack = " ".join([row.name, *row.labels.values(), row.state]).lower()
     return all(word in haystack for word in words)
 
 

@@ -356,3 +356,19 @@ async def test_a_final_answer_that_is_only_a_call_becomes_the_evidence(tmp_path:
         assert state["final_answer"].startswith(
             "The model gave no final answer. What the tools returned last"
         )
+
+
+async def test_an_answer_still_only_data_after_asking_again_is_replaced_by_the_results(
+    tmp_path: Path,
+) -> None:
+    """The 1.5B model answered a log-level question with ``{"logLevel": "info"}``, made up, twice."""
+    toolbox = RealSpecsToolbox()
+    made_up = {"content": '```\n{\n  "logLevel": "info"\n}\n```'}
+    script = [{"tool_calls": [kubectl("get deployments -n shop")]}, made_up, made_up]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("What log level is web configured with?")
+        answer = state["final_answer"]
+        assert "logLevel" not in answer and "info" not in answer.split("(")[0]
+        assert answer.startswith("The model gave no final answer. What the tools returned last")
+        assert "shop/web replicas=1" in answer, "the results themselves"
+        assert "answered with data only" in answer

@@ -31,7 +31,7 @@ from binks.graph.repair import CallCheck, ToolSchemas, check_message, repaired_m
 from binks.graph.repeats import CallFailures
 from binks.graph.review import answer_review, namespaces_of, recovery
 from binks.graph.state import AgentState
-from binks.graph.texts import message_text
+from binks.graph.texts import message_text, only_data
 from binks.graph.toolsets import shown_for
 from binks.settings import Settings
 from binks.tools.models import ClusterContext
@@ -133,6 +133,10 @@ def make_agent(deps: GraphDeps) -> Node:
         if check.errors and not check.calls:
             reason = "; ".join(check.errors)
             return {**update, **await _early_answer(deps, state, messages, "invalid", turns, f" ({reason})")}
+        if not check.calls and only_data(_text(answer)):
+            # Asked again and still only data (a call without its tool, an echoed result, a
+            # made-up JSON value): the person gets the tool results instead.
+            return {**update, **await _early_answer(deps, state, messages, "data", turns)}
         update["turns"] = turns + 1
         update["messages"] = [repaired_message(answer, check) if check.calls or check.errors else answer]
         return update
@@ -149,7 +153,7 @@ async def _early_answer(
     detail: str = "",
 ) -> dict[str, Any]:
     """The final answer asked for with no tools bound, and the note on what was not checked."""
-    if reason == "empty":
+    if reason in ("empty", "data"):
         answer = AIMessage(content=evidence_answer(messages), response_metadata={FINAL_KEY: reason})
     else:
         answer = await final_answer(deps.model, messages, deps.settings, reason)
