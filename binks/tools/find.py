@@ -134,8 +134,9 @@ def parse_rows(output: str) -> list[Row]:
 
 
 def _state(phase: str, conditions: str) -> str:
-    """What ``find`` shows and matches as an object's state (asked *which jobs failed*, the
-    1.5B model called ``find`` with the text ``failed``).
+    """What ``find`` shows and matches as an object's state.
+
+    Asked *which jobs failed*, the 1.5B model called ``find`` with the text ``failed``.
     """
     if phase not in ("", "<none>"):
         return phase
