@@ -52,6 +52,11 @@ _CITED = re.compile(
     rf"|\s+([a-z0-9]+(?:[-.][a-z0-9]+)+))",  # pod web-7d9f8-abcde
     re.IGNORECASE,
 )
+_USAGE_ERROR = re.compile(
+    r"^(?:Refused|Not run)\b|\bunknown (?:shorthand )?flag\b|\bunknown command\b|\bbad arguments for\b"
+)
+"""A call that never reached the cluster: a refusal, a flag or command kubectl does not know."""
+_QUOTED_NAME = re.compile(r"`([a-z0-9]+(?:[-.][a-z0-9]+)+)`")
 _GENERIC = frozenset(
     """
     a an and are as at be by for from has have in is it its of on or that the this to was were with
@@ -155,13 +160,22 @@ def answer_problem(
     said = answer.strip()
     if only_data(said):
         return "your answer is a tool call or a tool result, not an answer in words for the person"
-    evidence = evidence_tokens(results)
+    succeeded = [m for m in results if m.status != "error"]
+    never_ran = all(_USAGE_ERROR.search(message_text(m)) and not refused_by_policy(m) for m in results)
+    if never_ran and not _GIVE_UP.search(said):
+        # Seen: "The gateway is configured with a log level of INFO" after two refused calls.
+        return (
+            "none of your calls ran (each was refused or misspelled), so nothing in your answer"
+            " comes from the cluster; make a call that works (find shows where objects are)"
+        )
+    evidence = evidence_tokens(succeeded)
     if _normalised(said) == _normalised(task):
         return "your answer repeats the question instead of answering it"
     if _ASKS_NAME.search(task) and evidence and not any(_mentions(said, token) for token in evidence):
         return "the question asks which or what, but your answer names nothing the tool results show"
     seen_text = " ".join(message_text(m) for m in results).lower() + " " + task.lower()
     cited = [next(part for part in match if part) for match in _CITED.findall(said)]
+    cited += _QUOTED_NAME.findall(said)  # `eval-shop-deployment`: a name, whatever words surround it
     invented = [name for name in cited if name.lower() not in seen_text]
     if invented:
         return f"your answer names {invented[0]}, which no tool result shows"

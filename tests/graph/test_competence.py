@@ -372,3 +372,34 @@ async def test_an_answer_still_only_data_after_asking_again_is_replaced_by_the_r
         assert answer.startswith("The model gave no final answer. What the tools returned last")
         assert "shop/web replicas=1" in answer, "the results themselves"
         assert "answered with data only" in answer
+
+
+async def test_an_answer_after_only_failed_calls_is_asked_to_look_first(tmp_path: Path) -> None:
+    """Seen: two refused reads, then "The gateway is configured with a log level of INFO"."""
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get configmaps -n shop | grep LOG_LEVEL")]},
+        {"content": "web is configured with a log level of INFO."},
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": "web runs 1 replica; its log level is not in the deployment."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("What log level is web configured with?")
+        assert "none of your calls ran (each was refused or misspelled)" in str(
+            h.model.received[2][-1].content
+        )
+        assert state["final_answer"].startswith("web runs 1 replica")
+
+
+async def test_a_quoted_name_no_tool_returned_is_asked_about(tmp_path: Path) -> None:
+    """Seen: "The shop's deployment with the most replicas is `eval-shop-deployment`"."""
+    toolbox = RealSpecsToolbox()
+    script = [
+        {"tool_calls": [kubectl("get deployments -n shop")]},
+        {"content": "Not web: the one with the most replicas is `shop-web-deployment` with 3."},
+        {"content": "web, with 1 replica."},
+    ]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("Which deployment in shop runs the most replicas?")
+        assert "names shop-web-deployment, which no tool result shows" in str(h.model.received[2][-1].content)
+        assert state["final_answer"] == "web, with 1 replica."
