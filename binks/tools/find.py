@@ -145,7 +145,8 @@ def _state(phase: str, conditions: str) -> str:
 
 
 def _matches(row: Row, words: list[str]) -> bool:
-    haystack = " ".join([row.name, *row.labels.values(), row.state]).lower()
+    pairs = [f"{key}={value}" for key, value in row.labels.items()]  # "tier=frontend", as people write it
+    haystack = " ".join([row.name, *pairs, row.state]).lower()
     return all(word in haystack for word in words)
 
 

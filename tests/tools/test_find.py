@@ -46,3 +46,11 @@ def test_pods_match_by_phase_and_other_objects_show_no_state() -> None:
     assert "pod analytics-0 -n shop (app=analytics-0) [Pending]" in said and "web-1" not in said
     assert [row.state for row in rows] == ["Running", "Pending", ""]
     assert rows[2].labels == {"app": "web"}, "labels are still read after the new columns"
+
+
+@given(NAMES, NAMES, NAMES)
+def test_a_label_written_key_equals_value_finds_what_carries_it(key: str, value: str, name: str) -> None:
+    """Seen: find "tier=frontend" answered "Nothing matches" while web-ui carried it."""
+    output = f"Deployment   shop   {name}   <none>   Available   map[{key}:{value}]\nDeployment   shop   zz-other   <none>   <none>   map[app:zz]"
+    said = answer(FindArgs(text=f"{key}={value}", kind="deployment"), parse_rows(output))
+    assert said.startswith("Found 1 object(s)") and f"deployment {name} -n shop ({key}={value})" in said
