@@ -51,6 +51,9 @@ def test_pods_match_by_phase_and_other_objects_show_no_state() -> None:
 @given(NAMES, NAMES, NAMES)
 def test_a_label_written_key_equals_value_finds_what_carries_it(key: str, value: str, name: str) -> None:
     """Seen: find "tier=frontend" answered "Nothing matches" while web-ui carried it."""
-    output = f"Deployment   shop   {name}   <none>   Available   map[{key}:{value}]\nDeployment   shop   zz-other   <none>   <none>   map[app:zz]"
+    output = listing(
+        [("Deployment", "shop", name, "", "Available"), ("Deployment", "shop", "zz-other", "", "")]
+    )
+    output = output.replace(f"map[app:{name}]", f"map[{key}:{value}]")
     said = answer(FindArgs(text=f"{key}={value}", kind="deployment"), parse_rows(output))
     assert said.startswith("Found 1 object(s)") and f"deployment {name} -n shop ({key}={value})" in said
