@@ -87,6 +87,8 @@ class ToolSchemas:
         {"command": "kubectl get pods"}}``). Anything else is an error listing the tools.
         """
         if name in self.schemas:
+            if self._misplaced_command(name, args):
+                return KUBECTL_TOOL, []
             return name, schema_errors(args, self.schemas[name])
         candidates = self._nearest(name)
         valid = [tool for tool in candidates if not schema_errors(args, self.schemas[tool])]
@@ -95,6 +97,22 @@ class ToolSchemas:
         if self._kubectl_command(args):
             return KUBECTL_TOOL, []
         return name, [f"there is no tool {name!r}; the tools are: {', '.join(self.names)}"]
+
+    def _misplaced_command(self, name: str, args: dict[str, Any]) -> bool:
+        """A kubectl command given to a tool that takes none: meant for ``run_kubectl``.
+
+        Seen twice from the 1.5B model: ``get_cluster_status {"command": "get deployments -l
+        tier=frontend"}``. The tool ignores the argument and answers something else; the
+        command is what the model asked for.
+        """
+        properties = self.schemas[name].get("properties") or {}
+        return (
+            name != KUBECTL_TOOL
+            and "command" not in properties
+            and isinstance(args.get("command"), str)
+            and KUBECTL_TOOL in self.schemas
+            and not schema_errors({"command": args["command"]}, self.schemas[KUBECTL_TOOL])
+        )
 
     def _kubectl_command(self, args: dict[str, Any]) -> bool:
         command = args.get("command")

@@ -31,9 +31,11 @@ DEFAULT_KINDS = (
 )
 _COLUMNS = (
     "KIND:.kind,NAMESPACE:.metadata.namespace,NAME:.metadata.name,PHASE:.status.phase,"
-    "CONDITIONS:.status.conditions[*].type,LABELS:.metadata.labels"
+    "CONDITIONS:.status.conditions[*].type,IMAGES:.spec.template.spec.containers[*].image,"
+    "POD_IMAGES:.spec.containers[*].image,LABELS:.metadata.labels"
 )
 _NOISE = frozenset({"kube-root-ca.crt"})
+_EMPTY = frozenset({"", "<none>"})
 MAX_MATCHES = 25
 MAX_LISTED = 12
 
@@ -48,8 +50,8 @@ class FindArgs(BaseModel):
 
 
 DESCRIPTION = (
-    "Find objects whose name, labels or state (Failed, Pending, ...) contain `text`, in every"
-    " namespace. Use it before guessing."
+    "Find objects whose name, labels, image or state (Failed, Pending, ...) contain `text`, in"
+    " every namespace. Use it before guessing."
 )
 
 
@@ -103,23 +105,27 @@ class Row(BaseModel):
     labels: dict[str, str]
     state: str = ""
     """A pod's phase, a Job's ``Failed`` or ``Complete``; empty for other kinds."""
+    images: list[str] = []
+    """The containers' images of a workload or pod (asked about *the redis*, look for ``redis``)."""
 
     def line(self) -> str:
         """``job backup -n ops (app=backup) [Failed]``: the form a next call can copy, and the state."""
         labels = ",".join(f"{key}={value}" for key, value in sorted(self.labels.items()))
         where = f" -n {self.namespace}" if self.namespace not in ("", "<none>") else ""
         state = f" [{self.state}]" if self.state else ""
-        return f"{self.kind.lower()} {self.name}{where}" + (f" ({labels})" if labels else "") + state
+        images = f" image {','.join(self.images)}" if self.images else ""
+        return f"{self.kind.lower()} {self.name}{where}" + (f" ({labels})" if labels else "") + images + state
 
 
 def parse_rows(output: str) -> list[Row]:
     """The rows of the custom-columns listing (``map[app:web tier:front]`` labels)."""
     rows: list[Row] = []
     for line in output.splitlines():
-        parts = line.split(None, 5)
+        parts = line.split(None, 7)
         if len(parts) < 3 or parts[2] in _NOISE:
             continue
-        phase, conditions, labels_text = [*parts[3:], "", "", ""][:3]
+        phase, conditions, template_images, pod_images, labels_text = [*parts[3:], "", "", "", "", ""][:5]
+        images = [image for image in f"{template_images},{pod_images}".split(",") if image not in _EMPTY]
         labels = dict(re.findall(r"([\w./-]+):([\w.-]*)", labels_text.removeprefix("map[").removesuffix("]")))
         rows.append(
             Row(
@@ -128,6 +134,7 @@ def parse_rows(output: str) -> list[Row]:
                 name=parts[2],
                 labels=labels,
                 state=_state(phase, conditions),
+                images=images,
             )
         )
     return rows
@@ -146,7 +153,7 @@ def _state(phase: str, conditions: str) -> str:
 
 def _matches(row: Row, words: list[str]) -> bool:
     pairs = [f"{key}={value}" for key, value in row.labels.items()]  # "tier=frontend", as people write it
-    haystack = " ".join([row.name, *pairs, row.state]).lower()
+    haystack = " ".join([row.name, *pairs, row.state, *row.images]).lower()
     return all(word in haystack for word in words)
 
 

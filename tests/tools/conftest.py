@@ -10,7 +10,9 @@ import pytest
 
 from binks.settings import Settings, load_settings
 from binks.tools.toolbox import KubeToolbox
+from binks.tools.typed import TypedToolbox
 from tests.fakes.kube_api import KubeApi
+from tests.fakes.kube_api.objects import deployment, service
 from tests.timing import generous
 
 WORKER_TEMPLATE = """\
@@ -70,3 +72,15 @@ async def any_toolbox(request: pytest.FixtureRequest, manifests_dir: Path) -> As
     box = KubeToolbox(tool_settings(kubeconfig, manifests_dir))
     yield box
     box.close()
+
+
+@pytest.fixture
+async def typed(kube_api: KubeApi, manifests_dir: Path) -> AsyncIterator[TypedToolbox]:
+    kube_api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
+    kube_api.apply(deployment("web", namespace="shop", replicas=1, image="nginx:1.25"))
+    kube_api.apply(service("web", namespace="shop"))
+    kube_api.clear_requests()
+    # Verification polls with kubectl: on a busy machine each call takes seconds.
+    toolbox = KubeToolbox(tool_settings(kube_api.kubeconfig, manifests_dir, verify_timeout_s=generous(120)))
+    yield TypedToolbox(toolbox, toolbox.settings)
+    toolbox.close()

@@ -6,6 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from binks.tools.find import FindArgs, answer, parse_rows
+from binks.tools.typed import TypedToolbox
+from tests.fakes.kube_api import KubeApi
+from tests.fakes.kube_api.objects import deployment
 
 NAMES = st.from_regex(r"[a-z][a-z0-9]{2,8}(-[a-z0-9]{2,5})?", fullmatch=True)
 
@@ -13,7 +16,8 @@ NAMES = st.from_regex(r"[a-z][a-z0-9]{2,8}(-[a-z0-9]{2,5})?", fullmatch=True)
 def listing(rows: list[tuple[str, str, str, str, str]]) -> str:
     """Kubectl's custom-columns output for find's columns (empty cells are <none>)."""
     return "\n".join(
-        f"{kind}   {namespace}   {name}   {phase or '<none>'}   {conditions or '<none>'}   map[app:{name}]"
+        f"{kind}   {namespace}   {name}   {phase or '<none>'}   {conditions or '<none>'}   <none>   <none>"
+        f"   map[app:{name}]"
         for kind, namespace, name, phase, conditions in rows
     )
 
@@ -57,3 +61,12 @@ def test_a_label_written_key_equals_value_finds_what_carries_it(key: str, value:
     output = output.replace(f"map[app:{name}]", f"map[{key}:{value}]")
     said = answer(FindArgs(text=f"{key}={value}", kind="deployment"), parse_rows(output))
     assert said.startswith("Found 1 object(s)") and f"deployment {name} -n shop ({key}={value})" in said
+
+
+async def test_find_matches_an_image_and_shows_it(typed: TypedToolbox, kube_api: KubeApi) -> None:
+    """Seen: find "redis" answered "Nothing matches" while the cache deployment ran redis:7.2.4."""
+    kube_api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "cache"}})
+    kube_api.apply(deployment("cache", namespace="cache", image="redis:7.2.4"))
+    said = await typed.read("find", {"text": "redis", "kind": "deployment"})
+    assert said.ok and "deployment cache -n cache (app=cache) image redis:7.2.4" in said.output
+    assert "web" not in said.output.split("Other kinds")[0]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,24 +15,9 @@ from binks.tools.actions import ACTIONS, compile_argv, parse_action
 from binks.tools.argv import parse_argv
 from binks.tools.classify import classify_argv
 from binks.tools.models import ProposedChange
-from binks.tools.toolbox import KubeToolbox
 from binks.tools.typed import TypedToolbox
 from tests.fakes.kube_api import KubeApi
-from tests.fakes.kube_api.objects import configmap, deployment, service
-from tests.timing import generous
-from tests.tools.conftest import tool_settings
-
-
-@pytest.fixture
-async def typed(kube_api: KubeApi, manifests_dir: Path) -> AsyncIterator[TypedToolbox]:
-    kube_api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
-    kube_api.apply(deployment("web", namespace="shop", replicas=1, image="nginx:1.25"))
-    kube_api.apply(service("web", namespace="shop"))
-    kube_api.clear_requests()
-    # Verification polls with kubectl: on a busy machine each call takes seconds.
-    toolbox = KubeToolbox(tool_settings(kube_api.kubeconfig, manifests_dir, verify_timeout_s=generous(120)))
-    yield TypedToolbox(toolbox, toolbox.settings)
-    toolbox.close()
+from tests.fakes.kube_api.objects import configmap, deployment
 
 
 async def _run(box: TypedToolbox, name: str, args: dict[str, Any]) -> ProposedChange:
