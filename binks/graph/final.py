@@ -82,8 +82,8 @@ def closing_note(
         "failing": f"The model kept repeating a call that fails{detail}, so Binks asked it for its answer",
         "invalid": f"The model's tool call could not be used{detail}; nothing more was run",
         "empty": "The model gave empty answers, so this answer is built from the tool results",
-        "data": "The model answered with data only (a call or a tool result, not words), so this answer"
-        " is built from the tool results",
+        "data": "The model answered with data only (a call or a tool result) or with the question"
+        " itself, so this answer is built from the tool results",
     }[reason]
     failed = [
         f"`{record.call or key}` ({record.error[:120]})" for key, record in failures.items() if record.count

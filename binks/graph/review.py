@@ -169,7 +169,7 @@ def answer_problem(
             " comes from the cluster; make a call that works (find shows where objects are)"
         )
     evidence = evidence_tokens(succeeded)
-    if _normalised(said) == _normalised(task):
+    if echoes(task, said):
         return "your answer repeats the question instead of answering it"
     if _ASKS_NAME.search(task) and evidence and not any(_mentions(said, token) for token in evidence):
         return "the question asks which or what, but your answer names nothing the tool results show"
@@ -213,6 +213,11 @@ def answer_review(
             " what it asks for from the tool results above (call a tool first if you need to look)."
         ),
     )
+
+
+def echoes(task: str, answer: str) -> bool:
+    """Whether an answer only repeats the question."""
+    return bool(task.strip()) and _normalised(answer) == _normalised(task)
 
 
 def _normalised(text: str) -> str:

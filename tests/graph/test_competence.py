@@ -403,3 +403,17 @@ async def test_a_quoted_name_no_tool_returned_is_asked_about(tmp_path: Path) -> 
         state = await h.ask("Which deployment in shop runs the most replicas?")
         assert "names shop-web-deployment, which no tool result shows" in str(h.model.received[2][-1].content)
         assert state["final_answer"] == "web, with 1 replica."
+
+
+async def test_the_question_echoed_twice_is_replaced_by_the_results(tmp_path: Path) -> None:
+    """Seen: "What log level is the gateway configured with?" as the answer, after asking again."""
+    toolbox = RealSpecsToolbox()
+    echo = {"content": "What log level is web configured with?"}
+    script = [{"tool_calls": [kubectl("get deployments -n shop")]}, echo, echo]
+    async with open_harness(tmp_path, script, toolbox) as h:
+        state = await h.ask("What log level is web configured with?")
+        assert state["final_answer"].startswith(
+            "The model gave no final answer. What the tools returned last"
+        )
+        assert "shop/web replicas=1" in state["final_answer"]
+        assert "or with the question itself" in state["final_answer"]

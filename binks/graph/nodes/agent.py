@@ -29,7 +29,7 @@ from binks.graph.model import bind_agent_tools
 from binks.graph.prompts import EMPTY_ANSWER_PROMPT, corrective_prompt, system_messages
 from binks.graph.repair import CallCheck, ToolSchemas, check_message, repaired_message
 from binks.graph.repeats import CallFailures
-from binks.graph.review import answer_review, namespaces_of, recovery
+from binks.graph.review import answer_review, echoes, namespaces_of, recovery
 from binks.graph.state import AgentState
 from binks.graph.texts import message_text, only_data
 from binks.graph.toolsets import shown_for
@@ -133,9 +133,11 @@ def make_agent(deps: GraphDeps) -> Node:
         if check.errors and not check.calls:
             reason = "; ".join(check.errors)
             return {**update, **await _early_answer(deps, state, messages, "invalid", turns, f" ({reason})")}
-        if not check.calls and only_data(_text(answer)):
+        if not check.calls and (
+            only_data(_text(answer)) or echoes(_current_task(messages)[1], _text(answer))
+        ):
             # Asked again and still only data (a call without its tool, an echoed result, a
-            # made-up JSON value): the person gets the tool results instead.
+            # made-up JSON value) or the question itself: the person gets the tool results.
             return {**update, **await _early_answer(deps, state, messages, "data", turns)}
         update["turns"] = turns + 1
         update["messages"] = [repaired_message(answer, check) if check.calls or check.errors else answer]
