@@ -98,6 +98,8 @@ def _program_hint(program: str, command: str) -> str:
         return _STDIN if _READS_STDIN.search(command) else _ONE_COMMAND
     if program in _GREPS:
         return _grep_hint(command)
+    if program == "sort":
+        return _sort_hint(command)
     known = _PROGRAMS.get(program)
     return known or f"`{program}` is not available: use kubectl's own -o jsonpath, -l or --field-selector"
 
@@ -112,4 +114,26 @@ def _grep_hint(command: str) -> str:
     return (
         f"filter by phase in kubectl: `--field-selector status.phase{operator}{phase}` (a pod in"
         " CrashLoopBackOff is still phase Running: for unhealthy pods call get_cluster_status)"
+    )
+
+
+_ITEM_FIELD = re.compile(r"\{\s*\.items\[\*\]\.([A-Za-z_][\w.]*)\s*\}")
+
+
+def _sort_hint(command: str) -> str:
+    """``get deploy -o jsonpath='{.items[*].spec.replicas}' | sort -nr``: the kubectl command that does it.
+
+    Seen from the 1.5B model, asked which deployment runs the most replicas: it tried the
+    pipe three times after the general hint (sort by creation time), then gave up.
+    """
+    from binks.tools.labelled import labelled_command  # labelled reads commands with classify
+
+    before = command.split("|", 1)[0]
+    field = _ITEM_FIELD.search(before)
+    named = labelled_command(before) if field else None
+    if field is None or named is None:
+        return _PROGRAMS["sort"]
+    return (
+        f"sort in kubectl, each value next to its object's name: `{named} --sort-by=.{field.group(1)}`"
+        " (smallest first: the last line is the largest)"
     )

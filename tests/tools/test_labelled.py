@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import shlex
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from binks.errors import CommandRefused
 from binks.tools.argv import parse_argv
 from binks.tools.classify import classify_argv
 from binks.tools.labelled import labelled_command
+from binks.tools.shell_hints import shell_hints
+from binks.tools.typed import TypedToolbox
+from tests.fakes.kube_api import KubeApi
+from tests.fakes.kube_api.objects import deployment
 
 KINDS = st.sampled_from(["deployments", "deploy", "pods", "jobs", "services", "statefulsets"])
 FIELDS = st.sampled_from(
@@ -70,3 +76,20 @@ def test_every_value_comes_with_the_name_of_its_object(
 )
 def test_reads_that_already_say_whose_values_they_are_are_left_alone(command: str) -> None:
     assert labelled_command(command) is None
+
+
+async def test_a_sort_pipe_is_answered_with_the_kubectl_command_that_sorts(
+    typed: TypedToolbox, kube_api: KubeApi
+) -> None:
+    """The hint's command runs as it is and puts the largest last, with its name."""
+    for name, replicas in [("cart", 2), ("catalog", 5), ("checkout", 3)]:
+        kube_api.apply(deployment(name, namespace="shop", replicas=replicas))
+    piped = "get deployments -n shop -o jsonpath='{.items[*].spec.replicas}' | sort -nr | head -n 1"
+    with pytest.raises(CommandRefused, match=r"sort in kubectl, each value next to its object's name"):
+        await typed.read("run_kubectl", {"command": piped})
+    hint = shell_hints(piped)[0]
+    command = hint.split("`")[1]
+    assert command.endswith("--sort-by=.spec.replicas")
+    result = await typed.read("run_kubectl", {"command": command})
+    rows = [line.split() for line in result.output.splitlines() if line.strip()][1:]
+    assert [row[1] for row in rows] == ["web", "cart", "checkout", "catalog"], result.output
