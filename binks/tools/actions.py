@@ -29,7 +29,8 @@ Labelled = Literal["deployment", "statefulset", "daemonset", "service", "pod", "
 _KIND_WORD = re.compile(
     r"^(?:the|an?)\s+|^(?:deployments?|deploy|statefulsets?|sts|daemonsets?|ds|services?|svc|pods?|po"
     r"|configmaps?|cm|jobs?|cronjobs?|namespaces?|ns)(?:\.[a-z0-9.]+)?(?:/|\s+)|"
-    r"\s+(?:deployments?|services?|pods?|configmaps?|jobs?|namespaces?)$",
+    r"\s+(?:deployments?|deploy|statefulsets?|sts|daemonsets?|ds|services?|svc|pods?|po|configmaps?|cm|jobs?"
+    r"|cronjobs?|namespaces?|ns)(?:\.[a-z0-9.]+)?$",
     re.IGNORECASE,
 )
 
