@@ -194,6 +194,8 @@ class Health(_Open):
     """``GET /health``: the seed's health check, extended by the server as it likes."""
 
     status: str = "unknown"
+    mcp_elicitation: bool | None = None
+    """Whether the server takes decisions answered in an MCP client's prompt (with a key)."""
 
 
 class StreamEvent(BaseModel):

@@ -136,6 +136,12 @@ def register_approval(server: MCPServer, clients: ClientFactory, max_wait_s: flo
         """The thread's approval as it is now (re-read on every round of the protocol)."""
         async with clients() as client:
             with reported():
+                if (await client.health()).mcp_elicitation is False:
+                    raise ToolError(
+                        "Refused by Binks: approvals through an MCP client's prompt are turned off on "
+                        f"this Binks (BINKS_MCP_ELICITATION=false). {how_to_approve(thread_id)[0]}, or "
+                        "in binks tui."
+                    )
                 detail = await client.get_thread(thread_id)
         if detail.status != "awaiting_approval" or detail.pending is None:
             return NothingPending(

@@ -148,6 +148,9 @@ class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
     checks: dict[str, CheckOut] | None = None
+    mcp_elicitation: bool | None = Field(
+        None, description="with a valid key: whether decisions answered in an MCP client's prompt count"
+    )
 
 
 ReadTool = Literal["run_kubectl", "get_cluster_status", "check_agent_status"]

@@ -224,6 +224,7 @@ async def test_an_operator_can_turn_elicitation_approvals_off(binks_mcp: BinksFa
         view = await proposed(client, binks)
         refused = await client.call_tool("request_approval", {"thread_id": view["thread_id"]})
     assert refused.is_error and "BINKS_MCP_ELICITATION" in text_of(refused, binks)
+    assert person.questions == [], "the person is not asked a question whose answer cannot count"
     assert binks.scales() == 0
     assert await binks.audit(view["thread_id"]) == []
     async with binks.api() as api:

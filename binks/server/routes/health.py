@@ -26,4 +26,8 @@ async def health(services: ServicesDep, key: OptionalKeyDep) -> HealthOut:
     """
     checks = await services.health.results()
     status = "ok" if all(check.ok for check in checks.values()) else "degraded"
-    return HealthOut(status=status, version=__version__, checks=checks if key is not None else None)
+    if key is None:
+        return HealthOut(status=status, version=__version__)
+    return HealthOut(
+        status=status, version=__version__, checks=checks, mcp_elicitation=services.settings.mcp_elicitation
+    )
