@@ -202,14 +202,17 @@ FLAG_VALUE = re.compile(r"^(-{1,2}[A-Za-z][\w.-]*=)(.+)$", re.DOTALL)
 """A container argument ``--name=value``; its value is a credential when the name says so."""
 
 
+def credential_flag(item: Any) -> re.Match[str] | None:
+    """The match of a ``--db-password=...`` container argument (name, value); None for others."""
+    match = FLAG_VALUE.match(item) if isinstance(item, str) else None
+    if match and CREDENTIAL_NAME.search(match.group(1).strip("-=")) and len(match.group(2)) >= 4:
+        return match
+    return None
+
+
 def flag_credentials(items: list[Any]) -> list[str]:
     """The values of ``--db-password=...``-style items of a container's ``args`` or ``command``."""
-    found = []
-    for item in items:
-        match = FLAG_VALUE.match(item) if isinstance(item, str) else None
-        if match and CREDENTIAL_NAME.search(match.group(1).strip("-=")) and len(match.group(2)) >= 4:
-            found.append(match.group(2))
-    return found
+    return [match.group(2) for item in items if (match := credential_flag(item))]
 
 
 def literal_credentials(node: Any) -> list[str]:

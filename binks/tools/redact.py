@@ -24,10 +24,9 @@ from binks.tools.argv import ParsedArgv
 from binks.tools.models import CapturedSource
 from binks.tools.outputs import (
     CREDENTIAL_NAME,
-    FLAG_VALUE,
     UNPARSED,
     WITHHELD,
-    flag_credentials,
+    credential_flag,
     group,
     names_secrets,
     parse_objects,
@@ -161,11 +160,8 @@ def _scrub_env(entries: list[Any]) -> None:
 
 def _masked_flag(item: Any) -> Any:
     """``--db-password=...`` with its value hidden; other items as they are."""
-    if isinstance(item, str) and flag_credentials([item]):
-        match = FLAG_VALUE.match(item)
-        assert match is not None
-        return f"{match.group(1)}{MARK}"
-    return item
+    match = credential_flag(item)
+    return f"{match.group(1)}{MARK}" if match else item
 
 
 def scrub(node: Any, in_secret_list: bool = False) -> Any:
@@ -178,7 +174,7 @@ def scrub(node: Any, in_secret_list: bool = False) -> Any:
         if isinstance(node.get("env"), list):
             _scrub_env(node["env"])
         for key in ("args", "command"):
-            if isinstance(node.get(key), list) and flag_credentials(node[key]):
+            if isinstance(node.get(key), list):
                 node[key] = [_masked_flag(item) for item in node[key]]
         if node.get("kind") == "TokenRequest" and isinstance(node.get("status"), dict):
             node["status"] = _mask_values(node["status"])  # `create token -o yaml`: a fresh token

@@ -127,26 +127,21 @@ def _secret_values(node: Any, secret: bool, under_data: bool = False) -> list[An
     return found
 
 
-def _names_credentials(word: str) -> bool:
-    """Whether a JSON patch word sets a credential-named field (``{"db-password": ...}``)."""
+def _decoded(word: str) -> Any:
+    """A patch word as JSON, or None when it is not JSON (YAML, free text)."""
     try:
-        return bool(_secret_values(json.loads(word), False))
+        return json.loads(word)
     except (ValueError, RecursionError):
-        return False
+        return None
 
 
-def _patch_spans(word: str, secret: bool) -> list[tuple[int, int]] | None:
+def _patch_spans(word: str, decoded: Any, secret: bool) -> list[tuple[int, int]] | None:
     """Spans of the secret values inside a JSON patch word; None when they cannot be cut out exactly.
 
     Only whole JSON strings are cut, inside their quotes, and only when each such string in
     the word (keys included) is a secret value: a value like ``"0"`` must not also hide
-    ``"replicas":0`` or an equal string elsewhere. A number, a YAML patch or an ambiguous
-    spelling is not cut.
+    ``"replicas":0`` or an equal string elsewhere. A number or an ambiguous spelling is not cut.
     """
-    try:
-        decoded = json.loads(word)
-    except (ValueError, RecursionError):
-        return None
     values = Counter(_secret_values(decoded, secret))
     if not values:
         return []
@@ -222,12 +217,13 @@ def _value(flag: str, value: str, touches_secrets: bool, shown: Shown) -> str:
         return f"{key}={MARK}" if sep else MARK
     if flag == "--docker-password":
         return MARK
-    spans = _patch_spans(value, touches_secrets)
+    decoded = _decoded(value)
+    spans = None if decoded is None else _patch_spans(value, decoded, touches_secrets)
     if spans is None:
         if touches_secrets:
             shown.hidden.append(f"the {flag.lstrip('-')} argument ({len(value.encode())} bytes) of a Secret")
             return MARK
-        if _names_credentials(value):
+        if decoded is not None:  # JSON whose credential-named values could not be cut out alone
             shown.hidden.append(
                 f"the {flag.lstrip('-')} argument ({len(value.encode())} bytes): it sets a credential-named "
                 "field whose value could not be cut out alone"

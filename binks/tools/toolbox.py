@@ -261,15 +261,13 @@ class KubeToolbox:
         except ClusterError as exc:
             return ChangeResult(ok=False, output="", error=f"{exc} (the change may or may not have happened)")
         parsed = parse_argv(change.argv)
-        if group(parsed) == "free" and parsed.path != ("wait",):
-            # A change printed in a template format may select any value (an environment
-            # password, say), and a change cannot be probed first: its output is withheld.
-            done = finish(result, self.settings, parsed, change.sources, secrets=True)
-            output = CHANGE_WITHHELD if done.ok else done.output
-            return ChangeResult(ok=done.ok, output=output, error=done.error)
-        secrets = any(obj.kind == "Secret" for obj in change.dry_run.objects)
+        # A change printed in a template format may select any value (an environment
+        # password, say), and a change cannot be probed first: its output is withheld.
+        free = group(parsed) == "free"
+        secrets = free or any(obj.kind == "Secret" for obj in change.dry_run.objects)
         done = finish(result, self.settings, parsed, change.sources, secrets=secrets)
-        return ChangeResult(ok=done.ok, output=done.output, error=done.error)
+        output = CHANGE_WITHHELD if free and done.ok else done.output
+        return ChangeResult(ok=done.ok, output=output, error=done.error)
 
     async def verify(self, change: ProposedChange, result: ChangeResult) -> Verification:
         """Check deterministically that the change took effect, waiting a bounded time."""

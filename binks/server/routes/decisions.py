@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, status
 
 from binks.errors import CommandRefused
 from binks.graph.decision import Decision
+from binks.mcp.approval import CHANNEL as ELICITATION_CHANNEL
 from binks.server.deps import KeyIdDep, RunsDep, ServicesDep, ThreadIdPath, require_key
 from binks.server.routes.threads import accepted
 from binks.server.schemas import CHANNEL_PATTERN, ErrorBody, RunAccepted
@@ -23,9 +24,6 @@ router = APIRouter(
     prefix="/threads", tags=["decisions"], dependencies=[Depends(require_key)], responses=_ERRORS
 )
 
-
-ELICITATION = "mcp-elicitation"
-"""The channel of decisions a person answered in an MCP client's elicitation prompt."""
 
 ChannelHeader = Annotated[
     str | None,
@@ -55,7 +53,7 @@ async def decide(
     ``BINKS_MCP_ELICITATION=false`` decisions on the ``mcp-elicitation`` channel are refused
     (422) and nothing runs.
     """
-    if channel == ELICITATION and not services.settings.mcp_elicitation:
+    if channel == ELICITATION_CHANNEL and not services.settings.mcp_elicitation:
         raise CommandRefused(
             "approvals through an MCP client's prompt are turned off on this Binks "
             f"(BINKS_MCP_ELICITATION=false): approve in binks tui or with 'binks approve {thread_id}'"
