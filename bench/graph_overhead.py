@@ -6,9 +6,9 @@ the same scripted model, the same fake toolbox and the same checkpointer (Binks'
 on one SQLite database), streamed the way the server streams. The bare graph does only the
 calls (model, assess, read, propose, interrupt, execute, verify); the Binks graph adds what
 makes it safe: tool-call validation, the plan and its hash, decision checks, a durable
-intent before the step and its result after, outcome records and custom events. Both
-graphs' routers are coroutines (a plain-function router costs a thread hop per edge,
-which neither pays). Goal: ≤ 1.3× per step. After the timed cycles, cycles of their own
+intent before the step and its result after, outcome records and custom events. Neither
+graph pays a thread hop per edge: the bare graph's routers are coroutines, Binks' run
+inside its nodes. Goal: ≤ 1.3× per step. After the timed cycles, cycles of their own
 measure where the difference goes (:mod:`bench.breakdown`).
 """
 
@@ -35,16 +35,24 @@ from binks.checkpoints.saver import open_checkpointer
 from binks.graph.approval import pending_approval, resume_command
 from binks.graph.builder import build_graph
 from binks.graph.decision import Decision
+from binks.server.run_task import STREAM_MODES
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.toolbox import FakeToolbox
 from tests.graph.harness import make_settings, open_database
 
-CYCLES = 40
+CYCLES = 100
 NODE_RUNS = 9
 """agent, read_tools, propose, approve, approve (resumed), execute, verify, agent, respond."""
 GET = {"name": "run_kubectl", "args": {"command": "kubectl get deployment web -n shop"}}
-SCALE = {"name": "run_kubectl", "args": {"command": "kubectl scale deployment web --replicas=3 -n shop"}}
-MODES: Any = ["updates", "messages", "custom"]
+
+
+def scale(replicas: int) -> dict[str, Any]:
+    """A change to ``replicas``: cycles alternate 3 and 4, so each one changes something."""
+    command = f"kubectl scale deployment web --replicas={replicas} -n shop"
+    return {"name": "run_kubectl", "args": {"command": command}}
+
+
+MODES: Any = STREAM_MODES
 CALLBACKS: list[Any] = []
 """Callback handlers of the runs (the breakdown's node timer, only in its own cycles)."""
 BREAKDOWN_CYCLES = 15
@@ -52,7 +60,12 @@ DURABILITY: Any = "sync"  # what the server uses: an approval is on disk before 
 
 
 def script() -> list[dict[str, Any]]:
-    return [{"tool_calls": [GET, SCALE]}, {"content": "Scaled web to 3."}] * (CYCLES + BREAKDOWN_CYCLES)
+    """Each cycle reads, then changes the replica count (a no-op change would go back to the model)."""
+    turns: list[dict[str, Any]] = []
+    for cycle in range(CYCLES + BREAKDOWN_CYCLES):
+        replicas = 3 + cycle % 2
+        turns += [{"tool_calls": [GET, scale(replicas)]}, {"content": f"Scaled web to {replicas}."}]
+    return turns
 
 
 class BareState(TypedDict, total=False):
@@ -109,8 +122,8 @@ def bare_graph(
     async def respond(state: BareState) -> dict[str, Any]:  # noqa: ARG001
         return {}
 
-    # Coroutines, as Binks' routers are (``binks.graph.builder.on_loop``): a plain function
-    # would cost the baseline a thread hop per edge that Binks does not pay.
+    # Coroutines: a plain-function edge would cost the baseline a thread hop per edge that
+    # Binks does not pay (its routers run inside its nodes, ``binks.graph.builder.routed``).
     async def after_agent(state: BareState) -> Literal["read_tools", "respond"]:
         last = state["messages"][-1]
         return "read_tools" if isinstance(last, AIMessage) and last.tool_calls else "respond"

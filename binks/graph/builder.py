@@ -3,10 +3,10 @@
 ::
 
     START → agent ─(answer / bound)──────────────────────────▶ respond → END
-      │       │ ▲
-      │       │ └── read_tools (reads run; changes go on to propose)
-      └─(direct run: its given call)─▶ read_tools   (never back to agent: ends in respond)
-              ▼
+              │ ▲
+              │ └── read_tools (reads run; changes go on to propose)
+              │     (a direct run passes agent with its given call, never comes back to it:
+              ▼      it ends in respond)
            propose → approve ─(edit)→ propose
                        ├─(reject / respond)→ verify
                        ▼
@@ -17,19 +17,22 @@
 
 from __future__ import annotations
 
-import functools
+import inspect
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, cast, get_args, get_type_hints
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.message import add_messages
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
 
 from binks.checkpoints.audit import AuditLog
 from binks.checkpoints.intents import IntentLog
 from binks.graph import routing
-from binks.graph.deps import GraphDeps
+from binks.graph.deps import ConfigNode, GraphDeps, Node
 from binks.graph.nodes.agent import make_agent
 from binks.graph.nodes.approve import make_approve
 from binks.graph.nodes.execute import make_execute
@@ -41,8 +44,6 @@ from binks.graph.state import AgentState
 from binks.settings import Settings
 from binks.tools.protocol import Toolbox
 from binks.tools.typed import TypedToolbox
-
-R = TypeVar("R")
 
 SUPERSTEPS_PER_TURN = 8
 """agent, read_tools, propose, approve, execute (≥1), verify, plus slack for edits."""
@@ -57,20 +58,63 @@ def recursion_limit(settings: Settings) -> int:
     return SUPERSTEPS_PER_TURN * (settings.max_steps + settings.max_replans + 2) + 100
 
 
-def on_loop(router: Callable[[AgentState], R]) -> Callable[[AgentState], Awaitable[R]]:
-    """``router`` as a coroutine function, so its edge is decided on the event loop.
+class RoutedNode(Protocol):
+    """A node that names the next one: its update and where the run goes, as a ``Command``."""
 
-    An async graph runs a plain-function edge in a thread pool: a thread hop for every
-    edge taken (eight per approved change), and on a busy machine a wait for the GIL each
-    way. A router only reads the state, so it runs inline. The wrapper keeps the router's
-    name and ``Literal`` return type, from which LangGraph draws the edges.
+    def __call__(self, state: AgentState, config: RunnableConfig) -> Awaitable[Command[str]]:
+        """Return the update and the next node."""
+        ...
+
+
+def routed(node: Node | ConfigNode, router: Callable[[AgentState], str]) -> RoutedNode:
+    """``node`` followed by ``router``, as one node that names where the run goes next.
+
+    A conditional edge reads the state in a copy of every channel with the node's writes
+    applied (LangGraph's ``local_read``): with Binks' two dozen state channels that copy
+    cost more than the rest of a routing step, on each of the seven edges an approved
+    change takes. The router needs only the state as the node leaves it, which the node
+    has at hand: its input with its update applied, messages through their own reducer.
+    The result is a ``Command`` with only the values the update changes (:func:`changes`).
     """
+    takes_config = len(inspect.signature(node).parameters) > 1
 
-    @functools.wraps(router)
-    async def route(state: AgentState) -> R:
-        return router(state)
+    async def run(state: AgentState, config: RunnableConfig) -> Command[str]:
+        if takes_config:
+            update = await cast(ConfigNode, node)(state, config)
+        else:
+            update = await cast(Node, node)(state)
+        return Command(update=changes(state, update), goto=router(after(state, update)))
 
-    return route
+    return run
+
+
+def changes(state: AgentState, update: dict[str, Any]) -> dict[str, Any]:
+    """``update`` without the values the state already holds.
+
+    Nodes return whole sets of keys (a new task resets a dozen counters, a finished plan
+    clears its fields), most of them as they were. Each write costs LangGraph a new
+    channel version, a write record in the checkpointer and the bytes of both, and a
+    value written again unchanged reads back the same: only what differs is written.
+    Messages always are: their reducer merges, it does not replace.
+    """
+    return {
+        key: value
+        for key, value in update.items()
+        if key == "messages" or key not in state or state[key] != value  # type: ignore[literal-required]
+    }
+
+
+def after(state: AgentState, update: dict[str, Any]) -> AgentState:
+    """The state as ``update`` leaves it, as the channels will hold it."""
+    view = cast(dict[str, Any], {**state, **update})
+    if "messages" in update:
+        view["messages"] = add_messages(cast(list[Any], state.get("messages") or []), update["messages"])
+    return cast(AgentState, view)
+
+
+def destinations(router: Callable[[AgentState], str]) -> tuple[str, ...]:
+    """The nodes ``router`` can name: its ``Literal`` return type (drawn as the node's edges)."""
+    return tuple(get_args(get_type_hints(router)["return"]))
 
 
 def build_graph(
@@ -96,20 +140,18 @@ def build_graph(
         audit=audit,
     )
     graph = StateGraph(AgentState)
-    graph.add_node("agent", make_agent(deps))
-    graph.add_node("read_tools", make_read_tools(deps))
-    graph.add_node("propose", make_propose(deps))
-    graph.add_node("approve", make_approve(deps))
-    graph.add_node("execute", make_execute(deps))
-    graph.add_node("verify", make_verify(deps))
+    routes: list[tuple[str, Node | ConfigNode, Callable[[AgentState], str]]] = [
+        ("agent", make_agent(deps), routing.after_agent),
+        ("read_tools", make_read_tools(deps), routing.after_read_tools),
+        ("propose", make_propose(deps), routing.after_propose),
+        ("approve", make_approve(deps), routing.after_approve),
+        ("execute", make_execute(deps), routing.after_execute),
+        ("verify", make_verify(deps), routing.after_verify),
+    ]
+    for name, node, router in routes:
+        graph.add_node(name, routed(node, router), destinations=destinations(router))
     graph.add_node("respond", make_respond(deps))
-    graph.add_conditional_edges(START, on_loop(routing.at_start))
-    graph.add_conditional_edges("agent", on_loop(routing.after_agent))
-    graph.add_conditional_edges("read_tools", on_loop(routing.after_read_tools))
-    graph.add_conditional_edges("propose", on_loop(routing.after_propose))
-    graph.add_conditional_edges("approve", on_loop(routing.after_approve))
-    graph.add_conditional_edges("execute", on_loop(routing.after_execute))
-    graph.add_conditional_edges("verify", on_loop(routing.after_verify))
+    graph.add_edge(START, "agent")
     graph.add_edge("respond", END)
     compiled = graph.compile(checkpointer=checkpointer, name="binks")
     return compiled.with_config(recursion_limit=recursion_limit(settings))

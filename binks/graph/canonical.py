@@ -10,6 +10,7 @@ key. Typed tools are keyed by their arguments, with keys sorted and empty values
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -38,8 +39,17 @@ SHORTHANDS = {
 }
 
 
+#: Commands whose spelling is kept: a run asks for the same few commands' keys on every turn.
+CANONICAL_CACHE = 512
+
+
+@functools.lru_cache(maxsize=CANONICAL_CACHE)
 def canonical_command(command: str) -> str:
-    """One spelling of a kubectl command: path, sorted flags, normalised targets."""
+    """One spelling of a kubectl command: path, sorted flags, normalised targets.
+
+    Kept per command (a pure function of the text): loop and repeat checks key every call of
+    a task on each turn, and splitting and parsing is most of what keying costs.
+    """
     try:
         argv = split_command(command)
     except CommandRefused:

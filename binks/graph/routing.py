@@ -1,8 +1,8 @@
-"""The edges: each router reads the state and names the next node.
+"""The edges: each router reads the state as a node leaves it and names the next node.
 
-A direct run (:mod:`binks.graph.direct`) starts at ``read_tools`` with its given call and
-never goes back to the model: wherever a model run would return to ``agent``, it ends in
-``respond``.
+A direct run (:mod:`binks.graph.direct`) passes through ``agent`` to ``read_tools`` with
+its given call and never goes back to the model: wherever a model run would return to
+``agent``, it ends in ``respond``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from langchain_core.messages import AIMessage
 from binks.graph.state import AgentState, get_calls, get_outcomes, next_step_id
 
 
-def at_start(state: AgentState) -> Literal["agent", "read_tools"]:
-    """A direct run starts with its given call; every other run with a model turn."""
+def starts_direct(state: AgentState) -> bool:
+    """A direct run that has not yet started: its given call is the last message.
+
+    Every run enters at the agent node; a direct run passes through it without a model
+    turn, and :func:`after_agent` sends its call to the tools.
+    """
     last = state["messages"][-1] if state.get("messages") else None
-    if state.get("direct") and isinstance(last, AIMessage) and last.tool_calls:
-        return "read_tools"
-    return "agent"
+    return bool(state.get("direct")) and isinstance(last, AIMessage) and bool(last.tool_calls)
 
 
 def after_agent(state: AgentState) -> Literal["read_tools", "respond"]:

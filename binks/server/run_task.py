@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RunKind = Literal["start", "message", "decision", "resume"]
-STREAM_MODES: list[StreamMode] = ["updates", "messages", "custom"]
+STREAM_MODES: list[StreamMode] = ["messages", "custom"]
+"""Model tokens and the nodes' own events: all the translator reads. State updates are not
+streamed: each would cost LangGraph a copy of a node's whole update per step, and the state
+is read once at a run's end."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ leaving the thread resumable at this node.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ from binks.graph.prompts import EMPTY_ANSWER_PROMPT, corrective_prompt, system_m
 from binks.graph.repair import CallCheck, ToolSchemas, check_message, repaired_message
 from binks.graph.repeats import CallFailures
 from binks.graph.review import answer_review, echoes, namespaces_of, recovery
+from binks.graph.routing import starts_direct
 from binks.graph.state import AgentState
 from binks.graph.texts import message_text, only_data
 from binks.graph.toolsets import shown_for
@@ -92,13 +94,22 @@ def new_task_reset(state: AgentState) -> dict[str, Any]:
     }
 
 
+TASK_BINDINGS = 256
+"""Task texts whose tool binding the agent keeps at hand."""
+
+
 def make_agent(deps: GraphDeps) -> Node:
     """The agent node bound to the model and tools in ``deps``."""
     schemas = ToolSchemas(deps.specs)  # every real tool validates, shown or not
     bindings: dict[str, tuple[Runnable[LanguageModelInput, BaseMessage], str | None]] = {}
 
+    @functools.lru_cache(maxsize=TASK_BINDINGS)
     def binding(task: str) -> tuple[Runnable[LanguageModelInput, BaseMessage], str | None]:
-        """The model bound to the tools this task is shown (see ``toolsets``), and their listing."""
+        """The model bound to the tools this task is shown (see ``toolsets``), and their listing.
+
+        One binding per tool set (tasks share a few), found once per task text: every turn of
+        a task asks for it, and choosing the tools reads the task's words against each one.
+        """
         specs = shown_for(task, deps.specs)
         key = json.dumps(specs, sort_keys=True)
         if key not in bindings:
@@ -109,6 +120,8 @@ def make_agent(deps: GraphDeps) -> Node:
         return bindings[key]
 
     async def agent(state: AgentState) -> dict[str, Any]:
+        if starts_direct(state):
+            return {}  # a direct run's given call goes to the tools: no model turn
         update = new_task_reset(state)
         turns = int(update.get("turns", state.get("turns", 0)))
         context = None if "run_key" in update else state.get("context")
