@@ -94,14 +94,21 @@ def changes(state: AgentState, update: dict[str, Any]) -> dict[str, Any]:
     Nodes return whole sets of keys (a new task resets a dozen counters, a finished plan
     clears its fields), most of them as they were. Each write costs LangGraph a new
     channel version, a write record in the checkpointer and the bytes of both, and a
-    value written again unchanged reads back the same: only what differs is written.
-    Messages always are: their reducer merges, it does not replace.
+    value written again unchanged reads back the same: only what differs is written. A
+    key the state never held reads as empty to every reader (``state.get``, the state
+    is ``total=False``), so an empty value for it is not written either: a new thread's
+    first task starts with nothing to reset. Messages always are: their reducer merges.
     """
     return {
         key: value
         for key, value in update.items()
-        if key == "messages" or key not in state or state[key] != value  # type: ignore[literal-required]
+        if key == "messages" or (state[key] != value if key in state else not _empty(value))  # type: ignore[literal-required]
     }
+
+
+def _empty(value: Any) -> bool:
+    """``None``, ``0``, ``False``, ``""``, ``[]``, ``{}``: what an absent key reads as."""
+    return value is None or (isinstance(value, (bool, int, str, list, dict)) and not value)
 
 
 def after(state: AgentState, update: dict[str, Any]) -> AgentState:

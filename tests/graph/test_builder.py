@@ -24,13 +24,21 @@ JSON = st.recursive(
 VALUES = st.dictionaries(st.sampled_from(KEYS), JSON, max_size=8)
 
 
+def as_read(values: dict[str, Any]) -> dict[str, Any]:
+    """The state as its readers see it (``state.get``): an absent key reads as empty."""
+    return {key: value for key, value in values.items() if value not in (None, 0, "", [], {})}
+
+
 @given(state=VALUES, update=VALUES)
-def test_writing_only_the_changes_leaves_the_state_the_whole_update_would(
+def test_writing_only_the_changes_leaves_the_state_readers_see_as_the_whole_update_would(
     state: dict[str, Any], update: dict[str, Any]
 ) -> None:
     written = changes(state, update)  # type: ignore[arg-type]
-    assert {**state, **written} == {**state, **update}
+    assert as_read({**state, **written}) == as_read({**state, **update})
+    assert {key for key in update if key in state and state[key] != update[key]} <= set(written)
     assert {key for key in update if key in state and state[key] == update[key]}.isdisjoint(written)
+    # A new thread's first task has nothing to reset: empty values for absent keys are not written.
+    assert {key for key in update if key not in state and not as_read({key: update[key]})}.isdisjoint(written)
 
 
 def test_messages_are_always_written_even_when_they_look_unchanged() -> None:

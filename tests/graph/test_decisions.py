@@ -105,7 +105,7 @@ async def test_respond_sends_free_text_to_the_model_and_runs_nothing(tmp_path: P
         assert last_seen[-1].content == "wait until the sale is over"
         assert isinstance(last_seen[-2], ToolMessage)
         assert state["final_answer"].startswith("OK, I will leave it.")
-        assert state["replans"] == 0
+        assert state.get("replans", 0) == 0  # a reply is no replan
 
 
 async def test_stale_decisions_are_refused_and_nothing_runs(tmp_path: Path) -> None:
