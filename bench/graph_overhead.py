@@ -2,8 +2,8 @@
 
 Run: ``.venv/bin/python -m bench.graph_overhead [--under-load [N]]``. Both graphs run the same task — one
 read, one change, interrupt for approval, resume, execute, verify, final answer — with
-the same scripted model, the same fake toolbox and the same checkpointer (Binks' own,
-on one SQLite database), streamed the way the server streams. The bare graph does only the
+the same scripted model, the same fake toolbox and the same checkpointer (Binks' own, on
+an SQLite database of each graph's own), streamed the way the server streams. The bare graph does only the
 calls (model, assess, read, propose, interrupt, execute, verify); the Binks graph adds what
 makes it safe: tool-call validation, the plan and its hash, decision checks, a durable
 intent before the step and its result after, outcome records and custom events. Neither
@@ -35,7 +35,7 @@ from binks.checkpoints.saver import open_checkpointer
 from binks.graph.approval import pending_approval, resume_command
 from binks.graph.builder import build_graph
 from binks.graph.decision import Decision
-from binks.server.run_task import STREAM_MODES
+from binks.server.run_task import DURABILITY, STREAM_MODES
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.toolbox import FakeToolbox
 from tests.graph.harness import make_settings, open_database
@@ -56,7 +56,6 @@ MODES: Any = STREAM_MODES
 CALLBACKS: list[Any] = []
 """Callback handlers of the runs (the breakdown's node timer, only in its own cycles)."""
 BREAKDOWN_CYCLES = 15
-DURABILITY: Any = "sync"  # what the server uses: an approval is on disk before execute runs
 
 
 def script() -> list[dict[str, Any]]:
@@ -180,11 +179,18 @@ async def binks_cycle(graph: CompiledStateGraph[Any, Any, Any, Any], thread: str
 
 async def main() -> None:
     """Time both graphs, interleaved, and print per-step figures and the ratio."""
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = make_settings(Path(tmp))
-        async with open_database(settings) as engine, open_checkpointer(engine) as saver:
+    with tempfile.TemporaryDirectory() as bare_dir, tempfile.TemporaryDirectory() as binks_dir:
+        # A database each, as each graph would run alone: in one file, execute's fsync would
+        # also flush the log frames the bare graph's checkpoints left since the last one.
+        bare_settings, settings = make_settings(Path(bare_dir)), make_settings(Path(binks_dir))
+        async with (
+            open_database(bare_settings) as bare_engine,
+            open_checkpointer(bare_engine) as bare_saver,
+            open_database(settings) as engine,
+            open_checkpointer(engine) as saver,
+        ):
             bare_box, binks_box = FakeToolbox(), FakeToolbox()
-            bare = bare_graph(ScriptedChatModel.from_script(script()), bare_box, saver)
+            bare = bare_graph(ScriptedChatModel.from_script(script()), bare_box, bare_saver)
             binks = build_graph(
                 model=ScriptedChatModel.from_script(script()),
                 toolbox=binks_box,
@@ -208,7 +214,7 @@ async def main() -> None:
                 binks_times.append(time.perf_counter() - start)
             bare_tally, binks_tally = breakdown.Tally(), breakdown.Tally()
             for index in range(BREAKDOWN_CYCLES):
-                with breakdown.watching_checkpoints(bare_tally, saver):
+                with breakdown.watching_checkpoints(bare_tally, bare_saver):
                     CALLBACKS[:] = [breakdown.NodeTimer(bare_tally)]
                     await bare_cycle(bare, f"bare-b{index}")
                 with (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from langchain_core.runnables import RunnableConfig
 from langgraph.errors import GraphDrained, GraphRecursionError
 from langgraph.runtime import RunControl
-from langgraph.types import Command, StreamMode
+from langgraph.types import Command, Durability, StreamMode
 
 from binks.checkpoints.threads import ThreadStatus
 from binks.errors import BinksError
@@ -36,6 +36,10 @@ STREAM_MODES: list[StreamMode] = ["messages", "custom"]
 """Model tokens and the nodes' own events: all the translator reads. State updates are not
 streamed: each would cost LangGraph a copy of a node's whole update per step, and the state
 is read once at a run's end."""
+DURABILITY: Durability = "async"
+"""Checkpoints are written while the next step runs. A crash may lose the last of them: a
+lost approval is asked again, and execute's durable intent (on disk before kubectl runs)
+keeps a change from running twice (``tests/graph/test_crash_safety.py``)."""
 
 
 @dataclass
@@ -105,6 +109,7 @@ async def drive(manager: RunManager, run: Run, graph_input: dict[str, Any] | Com
                 graph_input,
                 config,
                 stream_mode=STREAM_MODES,
+                durability=DURABILITY,
                 subgraphs=True,
                 version="v2",
                 control=run.control,

@@ -44,7 +44,8 @@ class Harness:
     audit: AuditLog
     thread_id: str = "t1"
     durability: Durability = "sync"
-    """What the server uses: the approval is on disk before execute starts."""
+    """Each step's checkpoint written before the next starts, so a test reads exactly the state
+    a step left (the server writes them while the next step runs: ``run_task.DURABILITY``)."""
     events: list[dict[str, Any]] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
 
