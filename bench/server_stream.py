@@ -59,11 +59,23 @@ INTERVAL_S = 0.005
 THREADS = 50
 ROUNDS = 3
 DECISIONS = 20
-SCALE = {
-    "tool_calls": [
-        {"name": "run_kubectl", "args": {"command": "kubectl -n shop scale deploy/web --replicas=2"}}
-    ]
-}
+
+
+def scale(replicas: int) -> dict[str, Any]:
+    """A model turn that scales web to ``replicas``."""
+    command = f"kubectl -n shop scale deploy/web --replicas={replicas}"
+    return {"tool_calls": [{"name": "run_kubectl", "args": {"command": command}}]}
+
+
+def decisions_script() -> list[dict[str, Any]]:
+    """The decision turns: replicas alternate 2 and 3, so every change changes something.
+
+    A change whose dry-run changes nothing goes back to the model, not to a person.
+    """
+    script: list[dict[str, Any]] = []
+    for index in range(DECISIONS):
+        script += [scale(2 + index % 2), {"content": "done"}]
+    return script
 
 
 def pct(values: list[float], q: float) -> float:
@@ -255,7 +267,7 @@ async def decision_baseline(path: Path) -> list[float]:
     toolbox = TimedToolbox()
     latencies = []
     async with open_checkpointer(engine) as saver:
-        model = ScriptedChatModel.from_script([SCALE, {"content": "done"}] * DECISIONS)
+        model = ScriptedChatModel.from_script(decisions_script())
         graph = build_graph(
             model=model, toolbox=toolbox, settings=settings, checkpointer=saver, intents=IntentLog(engine)
         )
@@ -299,7 +311,7 @@ async def main_async() -> None:
         print(f"{THREADS} threads x {ROUNDS} rounds, {DECISIONS} decisions")
         script: list[dict[str, Any]] = [{"content": "hello"}]
         script += [{"content": f"answer {i}"} for i in range(2 * THREADS * ROUNDS)]
-        script += [SCALE, {"content": "done"}] * DECISIONS
+        script += decisions_script()
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         server = serve.start(root / "srv", script)
         url = server.url

@@ -129,6 +129,16 @@ class Database:
         """Run ``work`` in one transaction and commit it; ``durable`` flushes it to disk."""
         raise NotImplementedError
 
+    def flush_ahead(self) -> Future[None] | None:
+        """Start putting what is committed on disk, without waiting: Binks is about to wait.
+
+        Called when a run stops for a person's decision. A durable write after the
+        decision (execute's intent) then waits only for what was written since, not for
+        every checkpoint of the run so far. PostgreSQL flushes its own log as it goes.
+        Returns the flush in progress, if one was started (nobody needs to wait for it).
+        """
+        return None
+
     async def close(self) -> None:
         """Release the connections."""
         raise NotImplementedError
@@ -269,6 +279,16 @@ class SqliteDatabase(Database):
             flush.set_exception(exc)
         else:
             flush.set_result(None)
+
+    def flush_ahead(self) -> Future[None]:
+        """See :meth:`Database.flush_ahead`: the log is flushed on the checkpoint thread."""
+        return self._checkpoints.submit(self._sync_quietly)
+
+    def _sync_quietly(self) -> None:
+        try:
+            self.sync_log()
+        except OSError:  # the durable write after the decision flushes (and reports) again
+            logger.warning("flushing the write-ahead log of %s ahead failed", self.path, exc_info=True)
 
     def sync_log(self) -> None:
         """Flush the write-ahead log to disk.

@@ -168,10 +168,10 @@ def answer_problem(
             "none of your calls ran (each was refused or misspelled), so nothing in your answer"
             " comes from the cluster; make a call that works (find shows where objects are)"
         )
-    evidence = evidence_tokens(succeeded)
     if echoes(task, said):
         return "your answer repeats the question instead of answering it"
-    if _ASKS_NAME.search(task) and evidence and not any(_mentions(said, token) for token in evidence):
+    evidence = evidence_tokens(succeeded) if _ASKS_NAME.search(task) else set()
+    if evidence and not any(_mentions(said, token) for token in evidence):
         return "the question asks which or what, but your answer names nothing the tool results show"
     seen_text = " ".join(message_text(m) for m in results).lower() + " " + task.lower()
     cited = [next(part for part in match if part) for match in _CITED.findall(said)]

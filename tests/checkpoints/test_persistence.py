@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import uuid
 from contextlib import closing
 from datetime import timedelta
@@ -92,6 +93,35 @@ async def test_a_durable_write_returns_after_a_flush_that_follows_its_commit_sha
         await intents.claim("t", "s10", "h", "{}")
         await intents.record_result("t", "s10", "h", "{}")  # not durable: no flush of its own
         assert on_disk == [10, 11]
+    finally:
+        await database.close()
+
+
+async def test_a_flush_ahead_runs_off_the_loop_and_a_failure_only_warns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before a person's decision the log is flushed on the checkpoint thread.
+
+    If that fails, the durable write after the decision flushes (and reports) itself.
+    """
+    database = connect(f"sqlite:///{tmp_path / 'binks.db'}")
+    assert isinstance(database, SqliteDatabase)
+    await prepare_database(database)
+    threads: list[str] = []
+
+    def sync_log(self: SqliteDatabase) -> None:
+        threads.append(threading.current_thread().name)
+        if len(threads) > 1:
+            raise OSError("disk gone")
+
+    monkeypatch.setattr(SqliteDatabase, "sync_log", sync_log)
+    try:
+        first, second = database.flush_ahead(), database.flush_ahead()
+        first.result(10)
+        second.result(10)
+        assert len(threads) == 2
+        assert not {name for name in threads if not name.startswith("binks-wal-checkpoint")}
+        assert "flushing the write-ahead log" in caplog.text
     finally:
         await database.close()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+import pytest
 from langchain_core.messages import ToolMessage
 
+from binks.checkpoints.db import SqliteDatabase
 from tests.fakes.toolbox import FakeToolbox
 from tests.graph.harness import open_harness
 
@@ -72,3 +75,28 @@ async def test_approved_change_runs_once_and_is_verified(tmp_path: Path) -> None
         ]
         snapshot = await h.graph.aget_state(h.config)
         assert snapshot.next == () and snapshot.interrupts == ()
+
+
+async def test_the_log_is_flushed_while_the_person_decides_and_not_again_on_the_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan's checkpoints go to disk while Binks waits.
+
+    Execute's durable intent, after the decision, then waits only for what was written since.
+    """
+    asked: list[int] = []
+    flush_ahead = SqliteDatabase.flush_ahead
+
+    def counted(self: SqliteDatabase) -> Future[None]:
+        asked.append(len(asked))
+        return flush_ahead(self)
+
+    monkeypatch.setattr(SqliteDatabase, "flush_ahead", counted)
+    toolbox = FakeToolbox()
+    async with open_harness(tmp_path, [{"tool_calls": [SCALE]}, {"content": "Scaled."}], toolbox) as h:
+        await h.ask("scale web to 3")
+        assert asked == [0]
+        state = await h.decide("approve")
+        assert asked == [0]
+        assert toolbox.mutations == [["scale", "deployment", "web", "--replicas=3", "-n", "shop"]]
+        assert "executed and verified" in state["final_answer"]

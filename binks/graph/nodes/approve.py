@@ -53,8 +53,10 @@ def make_approve(deps: GraphDeps) -> ConfigNode:
             plan_hash=plan_hash,
             note=state.get("note"),
         )
-        payload = pending.model_dump(mode="json")
-        if not _resuming(config):
+        # Resumed, the node only takes the answer: the question is built to be asked.
+        payload = None if _resuming(config) else pending.model_dump(mode="json")
+        if payload is not None:
+            deps.intents.database.flush_ahead()  # the intent after the decision waits for less
             emit("approval_required", payload)
         try:
             with answering(pending):
@@ -69,7 +71,7 @@ def make_approve(deps: GraphDeps) -> ConfigNode:
     return approve
 
 
-def _answer(config: RunnableConfig, payload: dict[str, Any]) -> Decision:
+def _answer(config: RunnableConfig, payload: dict[str, Any] | None) -> Decision:
     """Ask (or take the answer), validating the answer before LangGraph saves it.
 
     With the answer already in the task's scratchpad it is validated first and only then
