@@ -280,9 +280,12 @@ class SqliteDatabase(Database):
         else:
             flush.set_result(None)
 
-    def flush_ahead(self) -> Future[None]:
+    def flush_ahead(self) -> Future[None] | None:
         """See :meth:`Database.flush_ahead`: the log is flushed on the checkpoint thread."""
-        return self._checkpoints.submit(self._sync_quietly)
+        try:
+            return self._checkpoints.submit(self._sync_quietly)
+        except RuntimeError:  # closing: the durable write that follows flushes for itself
+            return None
 
     def _sync_quietly(self) -> None:
         try:

@@ -116,14 +116,16 @@ async def test_a_flush_ahead_runs_off_the_loop_and_a_failure_only_warns(
 
     monkeypatch.setattr(SqliteDatabase, "sync_log", sync_log)
     try:
-        first, second = database.flush_ahead(), database.flush_ahead()
-        first.result(10)
-        second.result(10)
+        flushes = [database.flush_ahead(), database.flush_ahead()]
+        for flush in flushes:
+            assert flush is not None
+            flush.result(10)
         assert len(threads) == 2
         assert not {name for name in threads if not name.startswith("binks-wal-checkpoint")}
         assert "flushing the write-ahead log" in caplog.text
     finally:
         await database.close()
+    assert database.flush_ahead() is None, "closed: nothing to flush ahead, and no error"
 
 
 def test_database_url_choices(tmp_path: Path) -> None:

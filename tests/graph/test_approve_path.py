@@ -87,7 +87,7 @@ async def test_the_log_is_flushed_while_the_person_decides_and_not_again_on_the_
     asked: list[int] = []
     flush_ahead = SqliteDatabase.flush_ahead
 
-    def counted(self: SqliteDatabase) -> Future[None]:
+    def counted(self: SqliteDatabase) -> Future[None] | None:
         asked.append(len(asked))
         return flush_ahead(self)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,7 +36,15 @@ def test_a_name_written_with_its_kind_or_its_case_is_the_name(name: str, decorat
     assert call.name == name, written
 
 
-@given(NAMES, NAMES)
+KIND_PREFIXES = re.compile(
+    r"(deployments?|deploy|statefulsets?|sts|daemonsets?|ds|services?|svc|pods?|po|configmaps?|cm|jobs?"
+    r"|cronjobs?|namespaces?|ns)"
+)
+"""Words read as the kind before a slash: models write ``deploy/web`` far more often than a
+namespace is called ``deploy``."""
+
+
+@given(NAMES.filter(lambda namespace: not KIND_PREFIXES.fullmatch(namespace)), NAMES)
 def test_namespace_slash_name_is_the_name_in_that_namespace(namespace: str, name: str) -> None:
     call = parse_action("scale", {"name": f"{namespace}/{name}", "replicas": 2})
     assert (call.namespace, call.name) == (namespace, name)
@@ -58,3 +68,9 @@ def test_pairs_written_as_text_are_the_pairs(pairs: dict[str, str], joiner: str,
 def test_a_name_that_is_no_name_is_still_an_error(bad: str) -> None:
     with pytest.raises(ValueError, match="bad arguments for restart: name"):
         parse_action("restart", {"name": bad})
+
+
+@given(st.from_regex(KIND_PREFIXES, fullmatch=True), NAMES)
+def test_a_kind_word_before_the_slash_is_the_kind_not_a_namespace(kind: str, name: str) -> None:
+    call = parse_action("scale", {"name": f"{kind}/{name}", "replicas": 2})
+    assert (call.namespace, call.name) == (None, name)
