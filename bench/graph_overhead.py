@@ -1,15 +1,17 @@
 """Per-step overhead of the Binks graph against a bare LangGraph graph of the same shape.
 
-Run: ``.venv/bin/python -m bench.graph_overhead [--under-load [N]]``. Both graphs run the same task — one
-read, one change, interrupt for approval, resume, execute, verify, final answer — with
-the same scripted model, the same fake toolbox and the same checkpointer (Binks' own, on
-an SQLite database of each graph's own), streamed the way the server streams. The bare graph does only the
-calls (model, assess, read, propose, interrupt, execute, verify); the Binks graph adds what
-makes it safe: tool-call validation, the plan and its hash, decision checks, a durable
-intent before the step and its result after, outcome records and custom events. Neither
-graph pays a thread hop per edge: the bare graph's routers are coroutines, Binks' run
-inside its nodes. Goal: ≤ 1.3× per step. After the timed cycles, cycles of their own
-measure where the difference goes (:mod:`bench.breakdown`).
+Run: ``.venv/bin/python -m bench.graph_overhead [--under-load [N]]``. Both graphs run the
+same task (one read, one change, interrupt for approval, resume, execute, verify, final
+answer) with the same scripted model, the same fake toolbox and the same checkpointer
+(Binks' own, on an SQLite database of each graph's own), streamed and made durable the way
+the server does it (``binks.server.run_task``). The bare graph does only the calls (model,
+cluster context, assess, read, propose, interrupt, execute, verify), and the model gets the
+same request from both: the tools Binks shows the task, its system prompt and context
+line. The Binks graph adds what makes it safe: tool-call validation, the plan and its hash,
+decision checks, a durable intent before the step and its result after, outcome records
+and custom events. Neither graph pays a thread hop per edge: the bare graph's routers are
+coroutines, Binks' run inside its nodes. Goal: ≤ 1.3× per step. After the timed cycles,
+cycles of their own measure where the difference goes (:mod:`bench.breakdown`).
 """
 
 from __future__ import annotations
@@ -35,11 +37,16 @@ from binks.checkpoints.saver import open_checkpointer
 from binks.graph.approval import pending_approval, resume_command
 from binks.graph.builder import build_graph
 from binks.graph.decision import Decision
+from binks.graph.prompts import system_messages
+from binks.graph.toolsets import shown_for
 from binks.server.run_task import DURABILITY, STREAM_MODES
+from binks.settings import Settings
+from binks.tools.typed import TypedToolbox
 from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.toolbox import FakeToolbox
 from tests.graph.harness import make_settings, open_database
 
+TASK = "scale web to 3"
 CYCLES = 100
 NODE_RUNS = 9
 """agent, read_tools, propose, approve, approve (resumed), execute, verify, agent, respond."""
@@ -71,18 +78,26 @@ class BareState(TypedDict, total=False):
     """The bare graph's state: messages plus the one change."""
 
     messages: Annotated[list[AnyMessage], add_messages]
+    context: str
     change: Any
     result: Any
 
 
 def bare_graph(
-    model: ScriptedChatModel, toolbox: FakeToolbox, saver: BaseCheckpointSaver[Any]
+    model: ScriptedChatModel, toolbox: FakeToolbox, saver: BaseCheckpointSaver[Any], settings: Settings
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
-    """The same shape and the same external calls, nothing else."""
-    bound = model.bind_tools(toolbox.specs())
+    """The same shape and the same external calls, nothing else.
+
+    The model gets the request Binks sends it: the tools Binks shows this task, its system
+    prompt and the cluster's context line (read once per task). How big a request is
+    costs the model, not the graph.
+    """
+    bound = model.bind_tools(shown_for(TASK, TypedToolbox(toolbox, settings).specs()))
 
     async def agent(state: BareState) -> dict[str, Any]:
-        return {"messages": [await bound.ainvoke(state["messages"])]}
+        context = state.get("context") or (await toolbox.cluster_context()).line()
+        answer = await bound.ainvoke([*system_messages(context), *state["messages"]])
+        return {"messages": [answer], "context": context}
 
     async def read_tools(state: BareState) -> dict[str, Any]:
         last = state["messages"][-1]
@@ -162,14 +177,14 @@ async def drain(graph: CompiledStateGraph[Any, Any, Any, Any], value: Any, threa
 
 
 async def bare_cycle(graph: CompiledStateGraph[Any, Any, Any, Any], thread: str) -> None:
-    await drain(graph, {"messages": [HumanMessage("scale web to 3")]}, thread)
+    await drain(graph, {"messages": [HumanMessage(TASK)]}, thread)
     config: Any = {"configurable": {"thread_id": thread}}
     pending = (await graph.aget_state(config)).interrupts[0]
     await drain(graph, Command(resume={pending.id: {"action": "approve"}}), thread)
 
 
 async def binks_cycle(graph: CompiledStateGraph[Any, Any, Any, Any], thread: str) -> None:
-    await drain(graph, {"messages": [HumanMessage("scale web to 3")]}, thread)
+    await drain(graph, {"messages": [HumanMessage(TASK)]}, thread)
     config: Any = {"configurable": {"thread_id": thread}}
     pending = await pending_approval(graph, config)
     assert pending is not None
@@ -190,7 +205,7 @@ async def main() -> None:
             open_checkpointer(engine) as saver,
         ):
             bare_box, binks_box = FakeToolbox(), FakeToolbox()
-            bare = bare_graph(ScriptedChatModel.from_script(script()), bare_box, bare_saver)
+            bare = bare_graph(ScriptedChatModel.from_script(script()), bare_box, bare_saver, bare_settings)
             binks = build_graph(
                 model=ScriptedChatModel.from_script(script()),
                 toolbox=binks_box,
