@@ -16,9 +16,17 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 NAME = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
 QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$"
@@ -62,6 +70,11 @@ def pairs(value: object) -> object:
 
 _PAIRS = re.compile(r"[^,\s=:]+\s*[=:]\s*[^,\s]*")
 
+PlainName = Annotated[str, BeforeValidator(plain_name)]
+"""An object's name as a small model may write it (:func:`plain_name`)."""
+Pairs = Annotated[dict[str, str], BeforeValidator(pairs)]
+"""Key/value pairs, also as kubectl command-line text (:func:`pairs`)."""
+
 
 class ActionArgs(BaseModel):
     """Common to every action: the object's name and, optionally, its namespace."""
@@ -69,7 +82,7 @@ class ActionArgs(BaseModel):
     # Small models add stray keys; ignore them rather than fail the call.
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    name: str = Field(max_length=253, pattern=NAME, description="The object's name.")
+    name: PlainName = Field(max_length=253, pattern=NAME, description="The object's name.")
     namespace: str | None = Field(
         None, max_length=63, pattern=NAME, description="Its namespace; leave out to find it by name."
     )
@@ -85,11 +98,6 @@ class ActionArgs(BaseModel):
         if where and short and data.get("namespace") in (None, "", where):
             return {**data, "name": short, "namespace": where}
         return data
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _plain(cls, value: object) -> object:
-        return plain_name(value)
 
     @field_validator("namespace", mode="before")
     @classmethod
@@ -139,37 +147,19 @@ class RestartArgs(ActionArgs):
 class SetSelectorArgs(ActionArgs):
     """``set_selector``: replace a Service's selector (which pods it sends traffic to)."""
 
-    selector: dict[str, str] = Field(
-        min_length=1, description="The labels the Service selects, e.g. {app: web}."
-    )
-
-    @field_validator("selector", mode="before")
-    @classmethod
-    def _pairs(cls, value: object) -> object:
-        return pairs(value)
+    selector: Pairs = Field(min_length=1, description="The labels the Service selects, e.g. {app: web}.")
 
 
 class CreateConfigMapArgs(ActionArgs):
     """``create_configmap``: a ConfigMap from key/value pairs."""
 
-    data: dict[str, str] = Field(min_length=1, description="Keys and their text values.")
-
-    @field_validator("data", mode="before")
-    @classmethod
-    def _pairs(cls, value: object) -> object:
-        return pairs(value)
+    data: Pairs = Field(min_length=1, description="Keys and their text values.")
 
 
 class MountConfigMapArgs(ActionArgs):
     """``mount_configmap``: mount a ConfigMap as files into a Deployment's container."""
 
-    configmap: str = Field(max_length=253, pattern=NAME, description="The ConfigMap to mount.")
-
-    @field_validator("configmap", mode="before")
-    @classmethod
-    def _plain_configmap(cls, value: object) -> object:
-        return plain_name(value)
-
+    configmap: PlainName = Field(max_length=253, pattern=NAME, description="The ConfigMap to mount.")
     path: str = Field(min_length=2, max_length=200, pattern=r"^/", description="Directory in the container.")
     container: str | None = Field(None, max_length=63, description="Container name; leave out if one.")
 
@@ -177,13 +167,8 @@ class MountConfigMapArgs(ActionArgs):
 class LabelArgs(ActionArgs):
     """``label``: add labels to one object, or change their values."""
 
-    labels: dict[str, str] = Field(min_length=1, description="The labels to set, e.g. {team: web}.")
+    labels: Pairs = Field(min_length=1, description="The labels to set, e.g. {team: web}.")
     kind: Labelled = "deployment"
-
-    @field_validator("labels", mode="before")
-    @classmethod
-    def _pairs(cls, value: object) -> object:
-        return pairs(value)
 
 
 ACTIONS: dict[str, type[ActionArgs]] = {
