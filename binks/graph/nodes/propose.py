@@ -117,9 +117,10 @@ def make_propose(deps: GraphDeps) -> ConfigNode:
             return {"messages": answers, "calls": [], "plan": None, **replan_update(state, deps.settings)}
         plan = Plan(steps=steps, summary=summarize(steps))
         plan_hash = plan.plan_hash()
-        emit("plan_proposed", {"plan": plan.model_dump(mode="json"), "plan_hash": plan_hash})
+        dumped = plan.model_dump(mode="json")  # the event gets a redacted copy (emit)
+        emit("plan_proposed", {"plan": dumped, "plan_hash": plan_hash})
         return {
-            "plan": plan.model_dump(mode="json"),
+            "plan": dumped,
             "plan_hash": plan_hash,
             "plan_id": uuid.uuid4().hex[:16],
             "decision": None,
