@@ -76,9 +76,7 @@ def make_entry(seq: int, prev_hash: str, fields: dict[str, Any]) -> AuditEntry:
 
 _LOCK = Statement("SELECT pg_advisory_xact_lock(:key)")
 _HEAD = Statement("SELECT seq, hash FROM binks_audit ORDER BY seq DESC LIMIT 1")
-_INSERT = Statement(
-    f"INSERT INTO binks_audit ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + name for name in COLUMNS)})"
-)
+_INSERT = sql.insert("binks_audit", COLUMNS)
 
 
 def append(connection: Connection, fields: dict[str, Any]) -> AuditEntry:

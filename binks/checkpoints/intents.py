@@ -92,8 +92,13 @@ _RECORD_RESULT = Statement(
 )
 
 
+def _key(thread_id: str, step_id: str, plan_hash: str) -> dict[str, str]:
+    """A record's primary key, as the statements' parameters."""
+    return {"thread_id": thread_id, "step_id": step_id, "plan_hash": plan_hash}
+
+
 def _get(connection: Connection, thread_id: str, step_id: str, plan_hash: str) -> IntentRecord | None:
-    found = sql.first(connection, _GET, thread_id=thread_id, step_id=step_id, plan_hash=plan_hash)
+    found = sql.first(connection, _GET, **_key(thread_id, step_id, plan_hash))
     if found is None:
         return None
     change_json, result_json, intent_at, result_at = found
@@ -138,7 +143,7 @@ class IntentLog:
 
         def work(connection: Connection) -> IntentRecord | None:
             _owns(connection, thread_id, run_id)
-            key = {"thread_id": thread_id, "step_id": step_id, "plan_hash": plan_hash}
+            key = _key(thread_id, step_id, plan_hash)
             if sql.first(connection, _CLAIM, **key, change_json=change_json, intent_at=_stamp()) is not None:
                 return None
             found = _get(connection, thread_id, step_id, plan_hash)
@@ -150,7 +155,7 @@ class IntentLog:
 
     async def record_intent(self, thread_id: str, step_id: str, plan_hash: str, change_json: str) -> None:
         """Record that the step is about to run (clearing any earlier result for the same key)."""
-        key = {"thread_id": thread_id, "step_id": step_id, "plan_hash": plan_hash}
+        key = _key(thread_id, step_id, plan_hash)
         stamp = _stamp()
         await self.database.write(
             lambda c: sql.execute(c, _RECORD_INTENT, **key, change_json=change_json, intent_at=stamp),
@@ -159,7 +164,7 @@ class IntentLog:
 
     async def record_result(self, thread_id: str, step_id: str, plan_hash: str, result_json: str) -> None:
         """Record what the step did; ``LookupError`` when no intent was recorded for it."""
-        key = {"thread_id": thread_id, "step_id": step_id, "plan_hash": plan_hash}
+        key = _key(thread_id, step_id, plan_hash)
         stamp = _stamp()
         updated = await self.database.write(
             lambda c: sql.execute(c, _RECORD_RESULT, **key, result_json=result_json, result_at=stamp)

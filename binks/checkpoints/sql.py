@@ -21,7 +21,7 @@ where a statement's cost does not matter.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +38,13 @@ class Statement:
     def __init__(self, sql: str, *, postgres: str | None = None) -> None:
         self.sqlite = sql
         self.postgres = _PARAMETER.sub(r"%(\1)s", (postgres or sql).replace("%", "%%"))
+
+
+def insert(table: str, columns: Sequence[str]) -> Statement:
+    """``INSERT INTO table (columns) VALUES (:columns)``: a row given as parameters named like its columns."""
+    return Statement(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + name for name in columns)})"
+    )
 
 
 def _sqlite_value(value: Any) -> Any:

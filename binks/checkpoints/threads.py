@@ -63,9 +63,7 @@ threads_table = Table(
 
 COLUMNS = tuple(column.name for column in threads_table.columns)
 _GET = Statement(f"SELECT {', '.join(COLUMNS)} FROM binks_threads WHERE thread_id = :thread_id")
-_INSERT = Statement(
-    f"INSERT INTO binks_threads ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + name for name in COLUMNS)})"
-)
+_INSERT = sql.insert("binks_threads", COLUMNS)
 _IDLE = (
     "UPDATE binks_threads SET status = :status, error = :error, run_id = NULL, owner = NULL,"
     " lease_expires_at = NULL, pending_interrupt = :pending_interrupt, updated_at = :updated_at"
