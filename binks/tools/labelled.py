@@ -20,7 +20,8 @@ from binks.errors import CommandRefused
 from binks.tools.argv import parse_argv
 from binks.tools.classify import split_command
 
-_ITEM_FIELD = re.compile(r"\{\s*\.items\[\*\]\.([A-Za-z_][\w.\-]*(?:\[[^\]{}]*\][\w.\-]*)*)\s*\}")
+ITEM_FIELD = re.compile(r"\{\s*\.items\[\*\]\.([A-Za-z_][\w.\-]*(?:\[[^\]{}]*\][\w.\-]*)*)\s*\}")
+"""A jsonpath field of every item of a list, ``{.items[*].spec.replicas}``: the field is group 1."""
 _SEPARATORS = re.compile(r"^(?:[\s,;:|/-]|\\[nt]|\{[^{}.]*\})*$")
 """What may stand between the fields: spaces, punctuation, ``{"\t"}`` and other literals."""
 _OWN = {"metadata.name", "metadata.namespace"}
@@ -41,8 +42,8 @@ def labelled_command(command: str) -> str | None:
         return None
     (output,) = outputs
     template = (output.value or "").removeprefix("jsonpath=").strip("'\"")
-    fields = _ITEM_FIELD.findall(template)
-    if not fields or not _SEPARATORS.match(_ITEM_FIELD.sub("", template)):
+    fields = ITEM_FIELD.findall(template)
+    if not fields or not _SEPARATORS.match(ITEM_FIELD.sub("", template)):
         return None
     columns = ["NAMESPACE:.metadata.namespace", "NAME:.metadata.name"]
     columns += [f"{_header(field)}:.{field}" for field in dict.fromkeys(fields) if field not in _OWN]

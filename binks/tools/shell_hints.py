@@ -117,19 +117,16 @@ def _grep_hint(command: str) -> str:
     )
 
 
-_ITEM_FIELD = re.compile(r"\{\s*\.items\[\*\]\.([A-Za-z_][\w.]*)\s*\}")
-
-
 def _sort_hint(command: str) -> str:
     """``get deploy -o jsonpath='{.items[*].spec.replicas}' | sort -nr``: the kubectl command that does it.
 
     Seen from the 1.5B model, asked which deployment runs the most replicas: it tried the
     pipe three times after the general hint (sort by creation time), then gave up.
     """
-    from binks.tools.labelled import labelled_command  # labelled reads commands with classify
+    from binks.tools.labelled import ITEM_FIELD, labelled_command  # labelled reads commands with classify
 
     before = command.split("|", 1)[0]
-    field = _ITEM_FIELD.search(before)
+    field = ITEM_FIELD.search(before)
     named = labelled_command(before) if field else None
     if field is None or named is None:
         return _PROGRAMS["sort"]

@@ -93,3 +93,11 @@ async def test_a_sort_pipe_is_answered_with_the_kubectl_command_that_sorts(
     result = await typed.read("run_kubectl", {"command": command})
     rows = [line.split() for line in result.output.splitlines() if line.strip()][1:]
     assert [row[1] for row in rows] == ["web", "cart", "checkout", "catalog"], result.output
+
+
+@given(KINDS, FIELDS)
+def test_the_sort_hint_sorts_by_the_whole_field_the_pipe_printed(kind: str, field: str) -> None:
+    """A field with an index or a dash (``spec.containers[0].image``) is sorted by whole, as it is read."""
+    hint = shell_hints(f"get {kind} -A -o jsonpath='{{.items[*].{field}}}' | sort")[0]
+    assert hint.startswith("sort in kubectl, each value next to its object's name")
+    assert hint.split("`")[1].endswith(f" --sort-by=.{field}")
