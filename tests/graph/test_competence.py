@@ -8,6 +8,7 @@ tools), and checks what a person would notice: the answer, what ran, what was as
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -177,20 +178,6 @@ async def test_a_policy_refusal_is_not_argued_with(tmp_path: Path) -> None:
         assert len(h.model.received) == 2 and toolbox.mutations == []
 
 
-async def test_which_answered_with_a_number_is_asked_to_name_it(tmp_path: Path) -> None:
-    toolbox = RealSpecsToolbox()
-    script = [
-        {"tool_calls": [kubectl("get deployments -n shop")]},
-        {"content": "1"},
-        {"content": "web, with 1 replica."},
-    ]
-    async with open_harness(tmp_path, script, toolbox) as h:
-        state = await h.ask("Which deployment runs in shop?")
-        check = str(h.model.received[2][-1].content)
-        assert "your answer names nothing the tool results show" in check
-        assert state["final_answer"] == "web, with 1 replica."
-
-
 async def test_an_invented_object_is_asked_about_once(tmp_path: Path) -> None:
     toolbox = RealSpecsToolbox()
     script = [
@@ -205,20 +192,6 @@ async def test_an_invented_object_is_asked_about_once(tmp_path: Path) -> None:
         )
         assert len(h.model.received) == 3, "asked once; the second answer stands"
         assert state["final_answer"] == "The pod web-5d8f7-x2x9q is crashing."
-
-
-async def test_an_answer_about_another_namespace_is_asked_again(tmp_path: Path) -> None:
-    toolbox = RealSpecsToolbox()
-    script = [
-        {"tool_calls": [{"name": "get_cluster_status", "args": {}}]},
-        {"content": "coredns in kube-system is pending."},
-        {"content": "web in shop runs 1 replica."},
-    ]
-    async with open_harness(tmp_path, script, toolbox) as h:
-        state = await h.ask("is the deployment in shop ok?")
-        check = str(h.model.received[2][-1].content)
-        assert "the question is about namespace shop, but your answer is about kube-system" in check
-        assert state["final_answer"] == "web in shop runs 1 replica."
 
 
 async def test_a_typed_change_is_proposed_as_its_kubectl_command(tmp_path: Path) -> None:
@@ -267,36 +240,6 @@ async def test_a_question_is_shown_the_read_tools_and_a_change_the_tools_it_name
         assert shown[:2] == ["run_kubectl", "get_cluster_status"], "the same prefix"
 
 
-async def test_telling_the_person_what_to_run_after_an_error_is_asked_again(tmp_path: Path) -> None:
-    toolbox = RealSpecsToolbox()
-    script = [
-        {"tool_calls": [kubectl("get deployment web -n default")]},
-        {"content": "You can check it with:\n```sh\nkubectl get deployments -A\n```"},
-        {"tool_calls": [kubectl("get deployment web -n shop")]},
-        {"content": "web runs 1 replica in shop."},
-    ]
-    async with open_harness(tmp_path, script, toolbox) as h:
-        state = await h.ask("how many replicas does web have?")
-        assert "do not tell me what to run: run it" in str(h.model.received[2][-1].content)
-        assert state["final_answer"] == "web runs 1 replica in shop."
-
-
-async def test_an_answer_that_hands_over_a_command_is_asked_to_run_it(tmp_path: Path) -> None:
-    toolbox = RealSpecsToolbox()
-    script = [
-        {"tool_calls": [kubectl("get deployments -n shop")]},
-        {"content": "To see the image, run:\n```sh\nkubectl get deployment web -n shop -o wide\n```"},
-        {"tool_calls": [kubectl("get deployment web -n shop -o wide")]},
-        {"content": "web runs nginx:1.25."},
-    ]
-    async with open_harness(tmp_path, script, toolbox) as h:
-        state = await h.ask("what image does web in shop run?")
-        assert "Do not tell me what to run: call the tool yourself now" in str(
-            h.model.received[2][-1].content
-        )
-        assert state["final_answer"] == "web runs nginx:1.25."
-
-
 async def test_a_change_that_changes_nothing_goes_back_to_the_model_not_to_a_person(tmp_path: Path) -> None:
     """Asked to add a label, the 1.5B model scaled the deployment to the count it already had."""
     toolbox = RealSpecsToolbox()
@@ -317,34 +260,108 @@ async def test_a_change_that_changes_nothing_goes_back_to_the_model_not_to_a_per
         assert "executed and verified" in state["final_answer"]
 
 
-@pytest.mark.parametrize(
-    ("echo", "told"),
-    [
-        ("How many replicas does web have?", "your answer repeats the question"),
-        (
-            '```\n{"command": "get deployments -A -o jsonpath=\'{.items[*].metadata.name}\'"}\n```',
-            "not an answer in words for the person",
-        ),
-        (
-            "<tool_response>\n(kubectl printed nothing: no object matched)\n</tool_response>",
-            "not an answer in words for the person",
-        ),
-        ('[{"name": "web", "replicas": 1}]', "not an answer in words for the person"),
-    ],
-)
-async def test_an_echo_of_the_question_a_call_or_a_result_is_asked_again(
-    tmp_path: Path, echo: str, told: str
+@dataclass(frozen=True)
+class AskedAgain:
+    """A final answer the answer check sends back: the task, what the model wrote, what it is told."""
+
+    task: str
+    script: list[dict[str, Any]]
+    told: str
+    final: str
+
+
+READ_SHOP = {"tool_calls": [kubectl("get deployments -n shop")]}
+ASKED_AGAIN = {
+    "a number for which": AskedAgain(
+        "Which deployment runs in shop?",
+        [READ_SHOP, {"content": "1"}, {"content": "web, with 1 replica."}],
+        "your answer names nothing the tool results show",
+        "web, with 1 replica.",
+    ),
+    "another namespace": AskedAgain(
+        "is the deployment in shop ok?",
+        [
+            {"tool_calls": [{"name": "get_cluster_status", "args": {}}]},
+            {"content": "coredns in kube-system is pending."},
+            {"content": "web in shop runs 1 replica."},
+        ],
+        "the question is about namespace shop, but your answer is about kube-system",
+        "web in shop runs 1 replica.",
+    ),
+    "what to run, after an error": AskedAgain(
+        "how many replicas does web have?",
+        [
+            {"tool_calls": [kubectl("get deployment web -n default")]},
+            {"content": "You can check it with:\n```sh\nkubectl get deployments -A\n```"},
+            {"tool_calls": [kubectl("get deployment web -n shop")]},
+            {"content": "web runs 1 replica in shop."},
+        ],
+        "do not tell me what to run: run it",
+        "web runs 1 replica in shop.",
+    ),
+    "a command handed over": AskedAgain(
+        "what image does web in shop run?",
+        [
+            READ_SHOP,
+            {"content": "To see the image, run:\n```sh\nkubectl get deployment web -n shop -o wide\n```"},
+            {"tool_calls": [kubectl("get deployment web -n shop -o wide")]},
+            {"content": "web runs nginx:1.25."},
+        ],
+        "Do not tell me what to run: call the tool yourself now",
+        "web runs nginx:1.25.",
+    ),
+    # Seen: two refused reads, then "The gateway is configured with a log level of INFO".
+    "only failed calls": AskedAgain(
+        "What log level is web configured with?",
+        [
+            {"tool_calls": [kubectl("get configmaps -n shop | grep LOG_LEVEL")]},
+            {"content": "web is configured with a log level of INFO."},
+            READ_SHOP,
+            {"content": "web runs 1 replica; its log level is not in the deployment."},
+        ],
+        "none of your calls ran (each was refused or misspelled)",
+        "web runs 1 replica; its log level is not in the deployment.",
+    ),
+    # Seen: "The shop's deployment with the most replicas is `eval-shop-deployment`".
+    "a quoted name no tool returned": AskedAgain(
+        "Which deployment in shop runs the most replicas?",
+        [
+            READ_SHOP,
+            {"content": "Not web: the one with the most replicas is `shop-web-deployment` with 3."},
+            {"content": "web, with 1 replica."},
+        ],
+        "names shop-web-deployment, which no tool result shows",
+        "web, with 1 replica.",
+    ),
+}
+for name, (echo, told) in {
+    "the question echoed": ("How many replicas does web have?", "your answer repeats the question"),
+    "a call in a fence": (
+        '```\n{"command": "get deployments -A -o jsonpath=\'{.items[*].metadata.name}\'"}\n```',
+        "not an answer in words for the person",
+    ),
+    "a tool response echoed": (
+        "<tool_response>\n(kubectl printed nothing: no object matched)\n</tool_response>",
+        "not an answer in words for the person",
+    ),
+    "a JSON result": ('[{"name": "web", "replicas": 1}]', "not an answer in words for the person"),
+}.items():
+    ASKED_AGAIN[name] = AskedAgain(
+        "How many replicas does web have?",
+        [READ_SHOP, {"content": echo}, {"content": "web has 1 replica."}],
+        told,
+        "web has 1 replica.",
+    )
+
+
+@pytest.mark.parametrize("case", list(ASKED_AGAIN.values()), ids=list(ASKED_AGAIN))
+async def test_an_answer_that_fails_the_check_is_asked_again_saying_why(
+    tmp_path: Path, case: AskedAgain
 ) -> None:
-    toolbox = RealSpecsToolbox()
-    script = [
-        {"tool_calls": [kubectl("get deployments -n shop")]},
-        {"content": echo},
-        {"content": "web has 1 replica."},
-    ]
-    async with open_harness(tmp_path, script, toolbox) as h:
-        state = await h.ask("How many replicas does web have?")
-        assert told in str(h.model.received[2][-1].content)
-        assert state["final_answer"] == "web has 1 replica."
+    async with open_harness(tmp_path, case.script, RealSpecsToolbox()) as h:
+        state = await h.ask(case.task)
+        assert case.told in str(h.model.received[2][-1].content)
+        assert state["final_answer"] == case.final
 
 
 async def test_a_final_answer_that_is_only_a_call_becomes_the_evidence(tmp_path: Path) -> None:
@@ -372,37 +389,6 @@ async def test_an_answer_still_only_data_after_asking_again_is_replaced_by_the_r
         assert answer.startswith("The model gave no final answer. What the tools returned last")
         assert "shop/web replicas=1" in answer, "the results themselves"
         assert "answered with data only" in answer
-
-
-async def test_an_answer_after_only_failed_calls_is_asked_to_look_first(tmp_path: Path) -> None:
-    """Seen: two refused reads, then "The gateway is configured with a log level of INFO"."""
-    toolbox = RealSpecsToolbox()
-    script = [
-        {"tool_calls": [kubectl("get configmaps -n shop | grep LOG_LEVEL")]},
-        {"content": "web is configured with a log level of INFO."},
-        {"tool_calls": [kubectl("get deployments -n shop")]},
-        {"content": "web runs 1 replica; its log level is not in the deployment."},
-    ]
-    async with open_harness(tmp_path, script, toolbox) as h:
-        state = await h.ask("What log level is web configured with?")
-        assert "none of your calls ran (each was refused or misspelled)" in str(
-            h.model.received[2][-1].content
-        )
-        assert state["final_answer"].startswith("web runs 1 replica")
-
-
-async def test_a_quoted_name_no_tool_returned_is_asked_about(tmp_path: Path) -> None:
-    """Seen: "The shop's deployment with the most replicas is `eval-shop-deployment`"."""
-    toolbox = RealSpecsToolbox()
-    script = [
-        {"tool_calls": [kubectl("get deployments -n shop")]},
-        {"content": "Not web: the one with the most replicas is `shop-web-deployment` with 3."},
-        {"content": "web, with 1 replica."},
-    ]
-    async with open_harness(tmp_path, script, toolbox) as h:
-        state = await h.ask("Which deployment in shop runs the most replicas?")
-        assert "names shop-web-deployment, which no tool result shows" in str(h.model.received[2][-1].content)
-        assert state["final_answer"] == "web, with 1 replica."
 
 
 async def test_the_question_echoed_twice_is_replaced_by_the_results(tmp_path: Path) -> None:
