@@ -198,6 +198,8 @@ CREDENTIAL_NAME = re.compile(
 selector's) is not one."""
 
 
+CONTAINER_ARGUMENTS = ("args", "command")
+"""The keys of a container that hold its command line, where ``--db-password=...`` can stand."""
 FLAG_VALUE = re.compile(r"^(-{1,2}[A-Za-z][\w.-]*=)(.+)$", re.DOTALL)
 """A container argument ``--name=value``; its value is a credential when the name says so."""
 
@@ -219,7 +221,7 @@ def literal_credentials(node: Any) -> list[str]:
     """Literal credentials in a pod spec: env values and ``--db-password=...`` arguments."""
     found: list[str] = []
     if isinstance(node, dict):
-        for key in ("args", "command"):
+        for key in CONTAINER_ARGUMENTS:
             if isinstance(node.get(key), list):
                 found.extend(flag_credentials(node[key]))
         env = node.get("env")

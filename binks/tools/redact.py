@@ -23,6 +23,7 @@ import yaml
 from binks.tools.argv import ParsedArgv
 from binks.tools.models import CapturedSource
 from binks.tools.outputs import (
+    CONTAINER_ARGUMENTS,
     CREDENTIAL_NAME,
     UNPARSED,
     WITHHELD,
@@ -173,7 +174,7 @@ def scrub(node: Any, in_secret_list: bool = False) -> Any:
             _scrub_kubeconfig(node)
         if isinstance(node.get("env"), list):
             _scrub_env(node["env"])
-        for key in ("args", "command"):
+        for key in CONTAINER_ARGUMENTS:
             if isinstance(node.get(key), list):
                 node[key] = [_masked_flag(item) for item in node[key]]
         if node.get("kind") == "TokenRequest" and isinstance(node.get("status"), dict):
