@@ -5,8 +5,8 @@ Measured in cycles of their own, after the timed ones, because measuring costs t
 - **per node**: wall time from a node's start to its end (its routers included), Binks
   against the bare graph, from LangGraph's callbacks. What is left of a cycle is
   LangGraph's own loop: checkpoints, channels, the stream;
-- **events**: how many custom events a cycle emits, and the time spent redacting them and
-  handing them to the stream (the translation into Binks events);
+- **events**: how many events a cycle emits, and the time spent redacting them and handing
+  them to the run's outbox (storing them is the server's, the same for both graphs);
 - **durable writes**: the time in execute's intent writes, and in the ``fsync`` that makes
   an intent durable before kubectl runs (the log flushed ahead while a person decides runs
   on a thread of its own and is shown apart);
@@ -26,11 +26,11 @@ from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.config import get_stream_writer
 
 import binks.graph.events as graph_events
 from binks.checkpoints.db import SqliteDatabase
 from binks.checkpoints.intents import IntentLog
+from binks.server.outbox import Outbox
 from binks.tools.shown import redact_payload
 
 
@@ -118,10 +118,7 @@ def patched(target: Any, name: str, replacement: Any) -> Iterator[None]:
 @contextmanager
 def watching_binks(tally: Tally) -> Iterator[None]:
     """Time the Binks graph's events, redaction and intent writes inside the block."""
-
-    def timed_writer() -> Callable[[Any], None]:
-        return _timed(tally, "events: to the stream", get_stream_writer())
-
+    to_outbox = _timed(tally, "events: to the outbox", Outbox.event)
     redact = _timed(tally, "events: redaction", redact_payload)
     claim = _timed_async(tally, "intent writes (durable)", IntentLog.claim)
     result = _timed_async(tally, "intent writes (durable)", IntentLog.record_result)
@@ -134,7 +131,7 @@ def watching_binks(tally: Tally) -> Iterator[None]:
         (ahead if on_thread else on_loop)(database)
 
     with (
-        patched(graph_events, "get_stream_writer", timed_writer),
+        patched(Outbox, "event", to_outbox),
         patched(graph_events, "redact_payload", redact),
         patched(IntentLog, "claim", claim),
         patched(IntentLog, "record_result", result),
@@ -189,7 +186,7 @@ def report(bare: Tally, binks: Tally, cycles: int, bare_cycle_ms: float, binks_c
     lines.append(f"  inside Binks' nodes: {events:.0f} events per cycle")
     for name in (
         "events: redaction",
-        "events: to the stream",
+        "events: to the outbox",
         "intent writes (durable)",
         "  of which fsync",
         "log flushed ahead (off the loop)",

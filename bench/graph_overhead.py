@@ -37,8 +37,10 @@ from binks.checkpoints.saver import open_checkpointer
 from binks.graph.approval import pending_approval, resume_command
 from binks.graph.builder import build_graph
 from binks.graph.decision import Decision
+from binks.graph.events import EVENTS_KEY
 from binks.graph.prompts import system_messages
 from binks.graph.toolsets import shown_for
+from binks.server.outbox import Outbox, Part
 from binks.server.run_task import DURABILITY, STREAM_MODES
 from binks.settings import Settings
 from binks.tools.typed import TypedToolbox
@@ -168,12 +170,19 @@ def bare_graph(
 
 
 async def drain(graph: CompiledStateGraph[Any, Any, Any, Any], value: Any, thread: str) -> None:
+    """Stream a run as the server does, its parts and events through an outbox, unwritten."""
     config: Any = {"configurable": {"thread_id": thread}, "callbacks": list(CALLBACKS)}
-    stream = graph.astream(
-        value, config, stream_mode=MODES, subgraphs=True, version="v2", durability=DURABILITY
-    )
-    async for _ in stream:
-        pass
+    async with Outbox(unwritten) as outbox:
+        config["configurable"][EVENTS_KEY] = outbox.event
+        stream = graph.astream(
+            value, config, stream_mode=MODES, subgraphs=True, version="v2", durability=DURABILITY
+        )
+        async for part in stream:
+            outbox.put(part)
+
+
+async def unwritten(part: Part) -> None:
+    """The server would translate the part and store it: the same for both graphs, so left out."""
 
 
 async def bare_cycle(graph: CompiledStateGraph[Any, Any, Any, Any], thread: str) -> None:

@@ -21,8 +21,10 @@ from binks.checkpoints.threads import ThreadStatus
 from binks.errors import BinksError
 from binks.graph.approval import PendingApproval, pending_in
 from binks.graph.deps import RUN_ID_KEY
+from binks.graph.events import EVENTS_KEY
 from binks.logs import log_context
 from binks.server.instrument import ModelTimer
+from binks.server.outbox import Outbox
 from binks.server.streaming import EventTranslator
 from binks.tools.shown import redact_payload
 
@@ -32,10 +34,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RunKind = Literal["start", "message", "decision", "resume"]
-STREAM_MODES: list[StreamMode] = ["messages", "custom"]
-"""Model tokens and the nodes' own events: all the translator reads. State updates are not
-streamed: each would cost LangGraph a copy of a node's whole update per step, and the state
-is read once at a run's end."""
+STREAM_MODES: list[StreamMode] = ["messages"]
+"""Model tokens: all the translator reads from the stream (the nodes' own events come to the
+run's outbox directly, ``binks.graph.events``). State updates are not streamed: each would
+cost LangGraph a copy of a node's whole update per step, and the state is read once at a
+run's end."""
 DURABILITY: Durability = "async"
 """Checkpoints are written while the next step runs. A crash may lose the last of them: a
 lost approval is asked again, and execute's durable intent (on disk before kubectl runs)
@@ -94,7 +97,8 @@ def pending_out(pending: PendingApproval) -> dict[str, Any]:
 async def drive(manager: RunManager, run: Run, graph_input: dict[str, Any] | Command[Any] | None) -> Finale:
     """Run the graph to its end or next approval, emitting events; report how it ended.
 
-    ``run_started`` was written with the run's claim; the graph's own events follow it.
+    ``run_started`` was written with the run's claim; the graph's own events follow it, all
+    written before this returns (the run's last event comes after them).
     """
 
     async def emit(event: str, data: dict[str, Any]) -> None:
@@ -105,16 +109,18 @@ async def drive(manager: RunManager, run: Run, graph_input: dict[str, Any] | Com
     config["callbacks"] = [ModelTimer(manager.metrics)]
     with log_context(thread_id=run.thread_id, run_id=run.run_id):
         try:
-            async for part in manager.graph.astream(
-                graph_input,
-                config,
-                stream_mode=STREAM_MODES,
-                durability=DURABILITY,
-                subgraphs=True,
-                version="v2",
-                control=run.control,
-            ):
-                await translator.feed(part)
+            async with Outbox(translator.feed) as outbox:
+                config["configurable"][EVENTS_KEY] = outbox.event
+                async for part in manager.graph.astream(
+                    graph_input,
+                    config,
+                    stream_mode=STREAM_MODES,
+                    durability=DURABILITY,
+                    subgraphs=True,
+                    version="v2",
+                    control=run.control,
+                ):
+                    outbox.put(part)
             await translator.flush()
             return await _settled(manager, run, translator, config)
         except GraphDrained as exc:

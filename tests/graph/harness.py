@@ -22,6 +22,7 @@ from binks.checkpoints.schema import prepare_database
 from binks.graph.approval import PendingApproval, check_decision, pending_approval, resume_command
 from binks.graph.builder import build_graph
 from binks.graph.decision import Decision
+from binks.graph.events import EVENTS_KEY
 from binks.settings import Settings, load_settings
 from binks.tools.protocol import Toolbox
 from tests.fakes.chat_model import ScriptedChatModel
@@ -51,21 +52,19 @@ class Harness:
 
     @property
     def config(self) -> RunnableConfig:
-        return {"configurable": {"thread_id": self.thread_id}}
+        return {"configurable": {"thread_id": self.thread_id, EVENTS_KEY: self.events.append}}
 
     async def run(self, value: dict[str, Any] | Command[Any] | None) -> dict[str, Any]:
         """Stream one run as the server does; return the state values afterwards."""
         async for part in self.graph.astream(
             value,
             self.config,
-            stream_mode=["updates", "messages", "custom"],
+            stream_mode=["updates", "messages"],
             subgraphs=True,
             version="v2",
             durability=self.durability,
         ):
-            if part["type"] == "custom":
-                self.events.append(part["data"])
-            elif part["type"] == "messages":
+            if part["type"] == "messages":
                 chunk, _meta = part["data"]
                 if isinstance(chunk.content, str) and chunk.content:
                     self.tokens.append(chunk.content)

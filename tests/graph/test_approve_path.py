@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from binks.checkpoints.db import SqliteDatabase
 from tests.fakes.toolbox import FakeToolbox
@@ -36,6 +36,16 @@ async def test_read_only_task_answers_without_approval(tmp_path: Path) -> None:
     async with open_harness(tmp_path, [], toolbox) as reopened:  # the answer is on disk
         stored = await reopened.graph.aget_state(reopened.config)
         assert stored.values["final_answer"] == "web runs 1 replica."
+
+
+async def test_a_run_nobody_listens_to_runs_the_same(tmp_path: Path) -> None:
+    """Events go to the run's sink; a run started without one (LangGraph's own API) loses only them."""
+    script: list[dict[str, Any]] = [{"tool_calls": [GET]}, {"content": "web runs 1 replica."}]
+    async with open_harness(tmp_path, script, FakeToolbox()) as h:
+        task = {"messages": [HumanMessage("how many replicas does web have?")]}
+        state = await h.graph.ainvoke(task, {"configurable": {"thread_id": "unheard"}})
+        assert state["final_answer"] == "web runs 1 replica."
+        assert h.events == []
 
 
 async def test_approved_change_runs_once_and_is_verified(tmp_path: Path) -> None:

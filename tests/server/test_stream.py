@@ -32,6 +32,21 @@ async def test_reconnect_gets_exactly_the_missed_events(start_server: ServerFact
     assert streamed == "two looks, all fine"
 
 
+async def test_tokens_and_events_are_stored_in_the_order_they_happened(start_server: ServerFactory) -> None:
+    # Tokens come through LangGraph's stream, the nodes' events straight to the run's outbox.
+    look = {"content": "Let me look at the deployments.", **GET_DEPLOY}
+    server = start_server([look, look, answer("All fine.")])
+    async with server.client() as client:
+        thread_id = (await client.post("/threads", json={"task": "look"})).json()["thread_id"]
+        events = await read_events(client, thread_id)
+    names = [event.event for event in events]
+    runs = [name for index, name in enumerate(names) if name != "model_token" or names[index - 1] != name]
+    looked = ["model_token", "tool_call", "tool_result"]
+    assert runs == ["run_started", *looked, *looked, "model_token", "message", "run_completed"]
+    texts = [event.data["text"] for event in events if event.event == "model_token"]
+    assert "".join(texts) == "Let me look at the deployments." * 2 + "All fine."
+
+
 async def test_disconnect_during_a_run_loses_nothing(start_server: ServerFactory) -> None:
     toolbox = GatedToolbox()
     toolbox.read_gate = Gate()
