@@ -6,7 +6,8 @@ Measured in cycles of their own, after the timed ones, because measuring costs t
   against the bare graph, from LangGraph's callbacks. What is left of a cycle is
   LangGraph's own loop: checkpoints, channels, the stream;
 - **events**: how many events a cycle emits, and the time spent redacting them and handing
-  them to the run's outbox (storing them is the server's, the same for both graphs);
+  them and the model's tokens to the run's outbox (storing them is the server's, the same
+  for both graphs);
 - **durable writes**: the time in execute's intent writes, and in the ``fsync`` that makes
   an intent durable before kubectl runs (the log flushed ahead while a person decides runs
   on a thread of its own and is shown apart);
@@ -118,7 +119,7 @@ def patched(target: Any, name: str, replacement: Any) -> Iterator[None]:
 @contextmanager
 def watching_binks(tally: Tally) -> Iterator[None]:
     """Time the Binks graph's events, redaction and intent writes inside the block."""
-    to_outbox = _timed(tally, "events: to the outbox", Outbox.event)
+    to_outbox = _timed(tally, "events, tokens: to the outbox", Outbox.put)
     redact = _timed(tally, "events: redaction", redact_payload)
     claim = _timed_async(tally, "intent writes (durable)", IntentLog.claim)
     result = _timed_async(tally, "intent writes (durable)", IntentLog.record_result)
@@ -131,7 +132,7 @@ def watching_binks(tally: Tally) -> Iterator[None]:
         (ahead if on_thread else on_loop)(database)
 
     with (
-        patched(Outbox, "event", to_outbox),
+        patched(Outbox, "put", to_outbox),
         patched(graph_events, "redact_payload", redact),
         patched(IntentLog, "claim", claim),
         patched(IntentLog, "record_result", result),
@@ -186,7 +187,7 @@ def report(bare: Tally, binks: Tally, cycles: int, bare_cycle_ms: float, binks_c
     lines.append(f"  inside Binks' nodes: {events:.0f} events per cycle")
     for name in (
         "events: redaction",
-        "events: to the outbox",
+        "events, tokens: to the outbox",
         "intent writes (durable)",
         "  of which fsync",
         "log flushed ahead (off the loop)",

@@ -3,13 +3,16 @@
 Run: ``.venv/bin/python -m bench.graph_overhead [--under-load [N]]``. Both graphs run the
 same task (one read, one change, interrupt for approval, resume, execute, verify, final
 answer) with the same scripted model, the same fake toolbox and the same checkpointer
-(Binks' own, on an SQLite database of each graph's own), streamed and made durable the way
-the server does it (``binks.server.run_task``). The bare graph does only the calls (model,
+(Binks' own, on an SQLite database of each graph's own), made durable the way the server
+does it (``binks.server.run_task``), the model's tokens streamed into an outbox like the
+server's: the bare graph's through LangGraph's ``messages`` stream (how a LangGraph
+application streams tokens), Binks' through its run's sink, as the server runs it, with
+its events. The bare graph does only the calls (model,
 cluster context, assess, read, propose, interrupt, execute, verify), and the model gets the
 same request from both: the tools Binks shows the task, its system prompt and context
 line. The Binks graph adds what makes it safe: tool-call validation, the plan and its hash,
 decision checks, a durable intent before the step and its result after, outcome records
-and custom events. Neither graph pays a thread hop per edge: the bare graph's routers are
+and events. Neither graph pays a thread hop per edge: the bare graph's routers are
 coroutines, Binks' run inside its nodes. Goal: ≤ 1.3× per step. After the timed cycles,
 cycles of their own measure where the difference goes (:mod:`bench.breakdown`).
 """
@@ -40,8 +43,8 @@ from binks.graph.decision import Decision
 from binks.graph.events import EVENTS_KEY
 from binks.graph.prompts import system_messages
 from binks.graph.toolsets import shown_for
-from binks.server.outbox import Outbox, Part
-from binks.server.run_task import DURABILITY, STREAM_MODES
+from binks.server.outbox import Item, Outbox
+from binks.server.run_task import DURABILITY, STREAM_MODE
 from binks.settings import Settings
 from binks.tools.typed import TypedToolbox
 from tests.fakes.chat_model import ScriptedChatModel
@@ -61,7 +64,6 @@ def scale(replicas: int) -> dict[str, Any]:
     return {"name": "run_kubectl", "args": {"command": command}}
 
 
-MODES: Any = STREAM_MODES
 CALLBACKS: list[Any] = []
 """Callback handlers of the runs (the breakdown's node timer, only in its own cycles)."""
 BREAKDOWN_CYCLES = 15
@@ -169,36 +171,41 @@ def bare_graph(
     return graph.compile(checkpointer=saver)
 
 
-async def drain(graph: CompiledStateGraph[Any, Any, Any, Any], value: Any, thread: str) -> None:
-    """Stream a run as the server does, its parts and events through an outbox, unwritten."""
+async def bare_drain(graph: CompiledStateGraph[Any, Any, Any, Any], value: Any, thread: str) -> None:
+    """Run the bare graph, its tokens streamed the LangGraph way into an outbox like the server's."""
     config: Any = {"configurable": {"thread_id": thread}, "callbacks": list(CALLBACKS)}
     async with Outbox(unwritten) as outbox:
-        config["configurable"][EVENTS_KEY] = outbox.event
-        stream = graph.astream(
-            value, config, stream_mode=MODES, subgraphs=True, version="v2", durability=DURABILITY
-        )
+        stream = graph.astream(value, config, stream_mode="messages", version="v2", durability=DURABILITY)
         async for part in stream:
-            outbox.put(part)
+            outbox.put({"event": "part", "data": part})
 
 
-async def unwritten(part: Part) -> None:
-    """The server would translate the part and store it: the same for both graphs, so left out."""
+async def binks_drain(graph: CompiledStateGraph[Any, Any, Any, Any], value: Any, thread: str) -> None:
+    """Run the Binks graph as the server does: its events and tokens to the run's outbox."""
+    config: Any = {"configurable": {"thread_id": thread}, "callbacks": list(CALLBACKS)}
+    async with Outbox(unwritten) as outbox:
+        config["configurable"][EVENTS_KEY] = outbox.put
+        await graph.ainvoke(value, config, stream_mode=STREAM_MODE, durability=DURABILITY)
+
+
+async def unwritten(item: Item) -> None:
+    """The server would translate the item and store it: the same for both graphs, so left out."""
 
 
 async def bare_cycle(graph: CompiledStateGraph[Any, Any, Any, Any], thread: str) -> None:
-    await drain(graph, {"messages": [HumanMessage(TASK)]}, thread)
+    await bare_drain(graph, {"messages": [HumanMessage(TASK)]}, thread)
     config: Any = {"configurable": {"thread_id": thread}}
     pending = (await graph.aget_state(config)).interrupts[0]
-    await drain(graph, Command(resume={pending.id: {"action": "approve"}}), thread)
+    await bare_drain(graph, Command(resume={pending.id: {"action": "approve"}}), thread)
 
 
 async def binks_cycle(graph: CompiledStateGraph[Any, Any, Any, Any], thread: str) -> None:
-    await drain(graph, {"messages": [HumanMessage(TASK)]}, thread)
+    await binks_drain(graph, {"messages": [HumanMessage(TASK)]}, thread)
     config: Any = {"configurable": {"thread_id": thread}}
     pending = await pending_approval(graph, config)
     assert pending is not None
     decision = Decision(interrupt_id=pending.interrupt_id, plan_hash=pending.plan_hash, action="approve")
-    await drain(graph, resume_command(decision), thread)
+    await binks_drain(graph, resume_command(decision), thread)
 
 
 async def main() -> None:

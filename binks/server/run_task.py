@@ -34,11 +34,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RunKind = Literal["start", "message", "decision", "resume"]
-STREAM_MODES: list[StreamMode] = ["messages"]
-"""Model tokens: all the translator reads from the stream (the nodes' own events come to the
-run's outbox directly, ``binks.graph.events``). State updates are not streamed: each would
-cost LangGraph a copy of a node's whole update per step, and the state is read once at a
-run's end."""
+STREAM_MODE: StreamMode = "custom"
+"""LangGraph's stream carries nothing the server reads: the nodes hand their events and the
+model's tokens to the run's outbox in line (``binks.graph.events``). ``custom`` is the mode
+that costs nothing when nothing is written to it; state updates are not streamed (each
+would cost LangGraph a copy of a node's whole update per step; the state is read once at
+a run's end)."""
 DURABILITY: Durability = "async"
 """Checkpoints are written while the next step runs. A crash may lose the last of them: a
 lost approval is asked again, and execute's durable intent (on disk before kubectl runs)
@@ -109,18 +110,11 @@ async def drive(manager: RunManager, run: Run, graph_input: dict[str, Any] | Com
     config["callbacks"] = [ModelTimer(manager.metrics)]
     with log_context(thread_id=run.thread_id, run_id=run.run_id):
         try:
-            async with Outbox(translator.feed) as outbox:
-                config["configurable"][EVENTS_KEY] = outbox.event
-                async for part in manager.graph.astream(
-                    graph_input,
-                    config,
-                    stream_mode=STREAM_MODES,
-                    durability=DURABILITY,
-                    subgraphs=True,
-                    version="v2",
-                    control=run.control,
-                ):
-                    outbox.put(part)
+            async with Outbox(translator.take) as outbox:
+                config["configurable"][EVENTS_KEY] = outbox.put
+                await manager.graph.ainvoke(
+                    graph_input, config, stream_mode=STREAM_MODE, durability=DURABILITY, control=run.control
+                )
             await translator.flush()
             return await _settled(manager, run, translator, config)
         except GraphDrained as exc:

@@ -1,11 +1,10 @@
-"""Turn the graph's stream into Binks events.
+"""Turn what the graph hands its run's sink into the Binks events that are stored.
 
-The graph writes its own events (``tool_call``, ``plan_proposed``, ...) with LangGraph's
-stream writer; they arrive as ``custom`` stream parts and pass through as they are. The
-model's tokens arrive as ``messages`` parts and become ``model_token`` events, coalesced
-so a fast model does not cost one database write per token: tokens are sent together
-when a tenth of a second has passed, when many have piled up, or when any other event
-comes (so the order of events is kept).
+The graph's own events (``tool_call``, ``plan_proposed``, ...) pass through as they are.
+The model's tokens (``model_token``, one per piece the model streams) are coalesced so a
+fast model does not cost one database write per token: tokens are sent together when a
+tenth of a second has passed, when many have piled up, or when any other event comes
+(so the order of events is kept).
 
 ``approval_required`` is held back: the run manager sends it itself once the run has ended
 and the thread's status says ``awaiting_approval``, so a client that acts on it at once is
@@ -18,7 +17,9 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from langchain_core.messages import AIMessageChunk, BaseMessage
+from langchain_core.messages import BaseMessage
+
+from binks.graph.events import TOKEN
 
 Emit = Callable[[str, dict[str, Any]], Awaitable[None]]
 
@@ -45,7 +46,7 @@ def message_text(message: BaseMessage) -> str:
 
 
 class EventTranslator:
-    """Feed it stream parts in order; it emits Binks events through ``emit``."""
+    """Give it the graph's events in order (:meth:`take`); it emits Binks events through ``emit``."""
 
     def __init__(self, emit: Emit) -> None:
         self._emit = emit
@@ -55,20 +56,13 @@ class EventTranslator:
         self.seen: set[str] = set()
         self.held: dict[str, dict[str, Any]] = {}
 
-    async def feed(self, part: Mapping[str, Any]) -> None:
-        """Handle one v2 stream part (``{"type", "ns", "data"}``)."""
-        kind = part.get("type")
-        if kind == "messages":
-            message, metadata = part["data"]
-            if isinstance(message, AIMessageChunk):
-                text = message_text(message)
-                if text:
-                    await self._token(text, str(metadata.get("langgraph_node", "")))
-        elif kind == "custom":
-            data = part["data"]
-            if isinstance(data, dict) and isinstance(data.get("event"), str):
-                payload = data.get("data")
-                await self.emit(data["event"], payload if isinstance(payload, dict) else {"value": payload})
+    async def take(self, item: Mapping[str, Any]) -> None:
+        """Handle one ``{"event", "data"}`` the graph handed its sink (``binks.graph.events``)."""
+        event, data = item["event"], item["data"]
+        if event == TOKEN:
+            await self._token(str(data["text"]), str(data.get("node") or ""))
+        else:
+            await self.emit(event, data)
 
     async def emit(self, event: str, data: dict[str, Any]) -> None:
         """Emit an event after any buffered tokens, remembering which events this run sent."""

@@ -22,7 +22,7 @@ from binks.checkpoints.schema import prepare_database
 from binks.graph.approval import PendingApproval, check_decision, pending_approval, resume_command
 from binks.graph.builder import build_graph
 from binks.graph.decision import Decision
-from binks.graph.events import EVENTS_KEY
+from binks.graph.events import EVENTS_KEY, TOKEN
 from binks.settings import Settings, load_settings
 from binks.tools.protocol import Toolbox
 from tests.fakes.chat_model import ScriptedChatModel
@@ -52,22 +52,18 @@ class Harness:
 
     @property
     def config(self) -> RunnableConfig:
-        return {"configurable": {"thread_id": self.thread_id, EVENTS_KEY: self.events.append}}
+        return {"configurable": {"thread_id": self.thread_id, EVENTS_KEY: self.take}}
+
+    def take(self, item: dict[str, Any]) -> None:
+        """The run's event sink: tokens apart from the graph's events."""
+        if item["event"] == TOKEN:
+            self.tokens.append(item["data"]["text"])
+        else:
+            self.events.append(item)
 
     async def run(self, value: dict[str, Any] | Command[Any] | None) -> dict[str, Any]:
-        """Stream one run as the server does; return the state values afterwards."""
-        async for part in self.graph.astream(
-            value,
-            self.config,
-            stream_mode=["updates", "messages"],
-            subgraphs=True,
-            version="v2",
-            durability=self.durability,
-        ):
-            if part["type"] == "messages":
-                chunk, _meta = part["data"]
-                if isinstance(chunk.content, str) and chunk.content:
-                    self.tokens.append(chunk.content)
+        """Run as the server does (events to the sink, nothing streamed); return the state values."""
+        await self.graph.ainvoke(value, self.config, stream_mode="custom", durability=self.durability)
         state = await self.graph.aget_state(self.config)
         return dict(state.values)
 

@@ -5,41 +5,38 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from binks.server.outbox import Outbox, Part
+from binks.server.outbox import Item, Outbox
 from tests.timing import eventually
 
-Step = tuple[Literal["part", "event", "pause"], int]
-STEPS = st.lists(st.tuples(st.sampled_from(["part", "event", "pause"]), st.integers(0, 3)), max_size=30)
-"""What a run does: put a stream part, emit an event, or await (a node waiting on kubectl)."""
+STEPS = st.lists(
+    st.one_of(st.sampled_from(["tool_call", "model_token", "verified"]), st.integers(0, 3)), max_size=30
+)
+"""What a run does: hand an event to its sink, or await that many times (a node waiting on kubectl)."""
 
 
 class Stored:
     """A writer that takes its time (``slow`` awaits per write) and records what it wrote."""
 
     def __init__(self, slow: list[int], fail_at: int | None = None) -> None:
-        self.written: list[Part] = []
+        self.written: list[Item] = []
         self.slow = slow
         self.fail_at = fail_at
 
-    async def write(self, part: Part) -> None:
+    async def write(self, item: Item) -> None:
         for _ in range(self.slow[len(self.written) % len(self.slow)]):
             await asyncio.sleep(0)
         if len(self.written) == self.fail_at:
             raise OSError("database is locked")
-        self.written.append(part)
+        self.written.append(item)
 
-
-def part_of(number: int, kind: str) -> Part:
-    """What a step puts, as the writer gets it (an event travels as a ``custom`` part)."""
-    if kind == "part":
-        return {"type": "messages", "ns": (), "data": number}
-    return {"type": "custom", "ns": (), "data": {"event": "tool_call", "data": {"id": number}}}
+    def names(self) -> list[str]:
+        return [item["event"] for item in self.written]
 
 
 @given(
@@ -48,23 +45,20 @@ def part_of(number: int, kind: str) -> Part:
     ending=st.sampled_from(["finished", "failed", "cancelled"]),
 )
 def test_everything_put_is_written_in_order_before_the_block_ends(
-    steps: list[Step], slow: list[int], ending: str
+    steps: list[str | int], slow: list[int], ending: str
 ) -> None:
     stored = Stored(slow)
-    put: list[Part] = []
+    put: list[Item] = []
 
     async def run() -> None:
         async with Outbox(stored.write) as outbox:
-            for number, (kind, pauses) in enumerate(steps):
-                if kind == "pause":
-                    for _ in range(pauses):
+            for number, step in enumerate(steps):
+                if isinstance(step, int):
+                    for _ in range(step):
                         await asyncio.sleep(0)
                     continue
-                put.append(part_of(number, kind))
-                if kind == "part":
-                    outbox.put(part_of(number, kind))
-                else:
-                    outbox.event({"event": "tool_call", "data": {"id": number}})
+                put.append({"event": step, "data": {"n": number}})
+                outbox.put({"event": step, "data": {"n": number}})
             if ending == "failed":
                 raise RuntimeError("the model timed out")
             if ending == "cancelled":
@@ -85,19 +79,19 @@ async def test_a_failed_write_stops_the_run_at_its_next_event() -> None:
     stored = Stored([0], fail_at=1)
     with pytest.raises(OSError, match="database is locked"):  # and again as the block ends
         async with Outbox(stored.write) as outbox:
-            outbox.event({"event": "tool_call", "data": {}})
-            outbox.event({"event": "tool_result", "data": {}})
+            outbox.put({"event": "tool_call", "data": {}})
+            outbox.put({"event": "tool_result", "data": {}})
             await asyncio.sleep(0.01)  # the writer fails on the second
             with pytest.raises(OSError, match="database is locked"):
-                outbox.event({"event": "plan_proposed", "data": {}})
-    assert [part["data"]["event"] for part in stored.written] == ["tool_call"]
+                outbox.put({"event": "plan_proposed", "data": {}})
+    assert stored.names() == ["tool_call"]
 
 
 async def test_a_failed_write_at_the_end_is_the_runs_error() -> None:
     stored = Stored([1], fail_at=0)
     with pytest.raises(OSError, match="database is locked"):
         async with Outbox(stored.write) as outbox:
-            outbox.event({"event": "message", "data": {}})
+            outbox.put({"event": "message", "data": {}})
 
 
 async def test_the_runs_own_error_wins_over_a_failed_write_which_is_logged(
@@ -106,7 +100,7 @@ async def test_the_runs_own_error_wins_over_a_failed_write_which_is_logged(
     stored = Stored([1], fail_at=0)
     with caplog.at_level(logging.WARNING), pytest.raises(RuntimeError, match="model timed out"):
         async with Outbox(stored.write) as outbox:
-            outbox.event({"event": "message", "data": {}})
+            outbox.put({"event": "message", "data": {}})
             raise RuntimeError("model timed out")
     assert "could not be written: database is locked" in caplog.text
 
@@ -115,17 +109,17 @@ async def test_an_event_from_a_worker_thread_is_written_while_the_run_goes_on() 
     asyncio.get_running_loop().set_debug(True)  # a loop call from the wrong thread raises
     stored = Stored([0])
     async with Outbox(stored.write) as outbox:
-        await asyncio.sleep(0.01)  # the writer waits for its next part
-        worker = threading.Thread(target=outbox.event, args=({"event": "step_started", "data": {}},))
+        await asyncio.sleep(0.01)  # the writer waits for its next event
+        worker = threading.Thread(target=outbox.put, args=({"event": "step_started", "data": {}},))
         worker.start()
         await asyncio.to_thread(worker.join)
         await eventually(lambda: stored.written, "the event from the worker thread", timeout=10)
-    assert [part["data"]["event"] for part in stored.written] == ["step_started"]
+    assert stored.names() == ["step_started"]
 
 
 def test_the_outbox_is_used_as_a_block() -> None:
     async def put_outside() -> Any:
-        Outbox(Stored([0]).write).put({"type": "messages"})
+        Outbox(Stored([0]).write).put({"event": "message", "data": {}})
 
     with pytest.raises(AssertionError, match="async with"):
         asyncio.run(put_outside())

@@ -43,8 +43,9 @@ async def test_tokens_and_events_are_stored_in_the_order_they_happened(start_ser
     runs = [name for index, name in enumerate(names) if name != "model_token" or names[index - 1] != name]
     looked = ["model_token", "tool_call", "tool_result"]
     assert runs == ["run_started", *looked, *looked, "model_token", "message", "run_completed"]
-    texts = [event.data["text"] for event in events if event.event == "model_token"]
-    assert "".join(texts) == "Let me look at the deployments." * 2 + "All fine."
+    tokens = [event.data for event in events if event.event == "model_token"]
+    assert "".join(token["text"] for token in tokens) == "Let me look at the deployments." * 2 + "All fine."
+    assert {token["node"] for token in tokens} == {"agent"}, "tokens name the node whose model call they are"
 
 
 async def test_disconnect_during_a_run_loses_nothing(start_server: ServerFactory) -> None:
