@@ -99,7 +99,7 @@ def _streaming(settings: Settings) -> bool | Literal["tool_calling"]:
 
     Some backends (llama.cpp's server in some versions, proxies) drop or garble tool calls
     in streamed answers; with ``BINKS_STREAM_WITH_TOOLS=false`` the agent's calls, which
-    always bind tools, are made without streaming (no token events, whole answers).
+    always bind tools, are made without streaming (each answer whole, as one token event).
     """
     return False if settings.stream_with_tools else "tool_calling"
 
