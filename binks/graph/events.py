@@ -9,7 +9,7 @@ events can never overtake each other. LangGraph's stream modes (``custom``, ``me
 could carry them, but each of their items is a thread-safe hand-off that wakes the
 stream's reader and its wait on the running nodes, and the ``messages`` mode also reads
 every node's whole input and output looking for messages: measured, the two cost about a
-seventh of the graph's time per step (``bench.graph_overhead``).
+ninth of the graph's time per step (``bench.graph_overhead``).
 """
 
 from __future__ import annotations
