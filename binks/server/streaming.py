@@ -17,8 +17,6 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from langchain_core.messages import BaseMessage
-
 from binks.graph.events import TOKEN
 
 Emit = Callable[[str, dict[str, Any]], Awaitable[None]]
@@ -29,20 +27,6 @@ TOKEN_FLUSH_S = 0.1
 TOKEN_FLUSH_CHARS = 400
 #: Graph events the run manager sends itself when the run has settled.
 HELD_EVENTS = frozenset({"approval_required"})
-
-
-def message_text(message: BaseMessage) -> str:
-    """The text of a message whose content may be a string or a list of content blocks."""
-    content = message.content
-    if isinstance(content, str):
-        return content
-    parts = []
-    for block in content:
-        if isinstance(block, str):
-            parts.append(block)
-        elif isinstance(block, dict) and block.get("type") == "text":
-            parts.append(str(block.get("text", "")))
-    return "".join(parts)
 
 
 class EventTranslator:

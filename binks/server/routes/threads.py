@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from langchain_core.messages import BaseMessage
 
 from binks.checkpoints.threads import ThreadRecord, ThreadStatus
+from binks.graph.texts import message_text
 from binks.server.deps import KeyIdDep, RunsDep, ServicesDep, ThreadIdPath, require_key
 from binks.server.run_task import Run, pending_out, thread_config
 from binks.server.schemas import (
@@ -27,7 +28,6 @@ from binks.server.schemas import (
     ThreadSummary,
 )
 from binks.server.services import Services
-from binks.server.streaming import message_text
 from binks.tools.shown import redact_payload
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
