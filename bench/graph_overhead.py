@@ -43,10 +43,10 @@ from binks.checkpoints.saver import open_checkpointer
 from binks.graph.approval import pending_approval, resume_command
 from binks.graph.builder import build_graph
 from binks.graph.decision import Decision
-from binks.graph.events import EVENTS_KEY
+from binks.graph.events import EVENTS_KEY, Event
 from binks.graph.prompts import system_messages
 from binks.graph.toolsets import shown_for
-from binks.server.outbox import Item, Outbox
+from binks.server.outbox import Outbox
 from binks.server.run_task import DURABILITY, STREAM_MODE
 from binks.settings import Settings
 from binks.tools.typed import TypedToolbox
@@ -191,7 +191,7 @@ async def binks_drain(graph: CompiledStateGraph[Any, Any, Any, Any], value: Any,
         await graph.ainvoke(value, config, stream_mode=STREAM_MODE, durability=DURABILITY)
 
 
-async def unwritten(item: Item) -> None:
+async def unwritten(item: Event) -> None:
     """The server would translate the item and store it: the same for both graphs, so left out."""
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_config
 
 from binks.tools.shown import redact_payload
@@ -39,8 +40,11 @@ EVENTS_KEY = "binks_events"
 TOKEN = "model_token"
 """The event of a piece of the model's answer: ``{"text", "node"}`` (the server coalesces them)."""
 
-EventSink = Callable[[dict[str, Any]], None]
-"""Takes ``{"event": name, "data": ...}``, in the order the nodes emit; must not block."""
+Event = dict[str, Any]
+"""``{"event": name, "data": ...}``: what a sink is handed."""
+
+EventSink = Callable[[Event], None]
+"""Takes events in the order the nodes emit them; must not block."""
 
 
 def emit(event: EventName, data: dict[str, Any]) -> None:
@@ -48,22 +52,27 @@ def emit(event: EventName, data: dict[str, Any]) -> None:
 
     Commands in the data are redacted here, the one door every graph event goes through.
     """
-    if (sink := _sink()) is not None:
+    if (sink := _sink(_run_config())) is not None:
         sink({"event": event, "data": redact_payload(data)})
 
 
 def emit_token(text: str) -> None:
     """Hand a piece of the model's answer to the run's sink, named with the node that asked."""
-    if (sink := _sink()) is not None:
-        node = get_config().get("metadata", {}).get("langgraph_node")
+    config = _run_config()
+    if (sink := _sink(config)) is not None:
+        node = config.get("metadata", {}).get("langgraph_node")
         sink({"event": TOKEN, "data": {"text": text, "node": node}})
 
 
-def _sink() -> EventSink | None:
-    """The sink of the run this code runs in; ``None`` outside a run or when it has none."""
+def _run_config() -> RunnableConfig:
+    """The config of the run this code runs in; empty outside a run (a model asked directly)."""
     try:
-        config = get_config()
-    except RuntimeError:  # outside a run (a model asked directly): nobody listens
-        return None
+        return get_config()
+    except RuntimeError:
+        return {}
+
+
+def _sink(config: RunnableConfig) -> EventSink | None:
+    """The run's sink, ``None`` when it has none: then nobody listens."""
     sink: EventSink | None = config.get("configurable", {}).get(EVENTS_KEY)
     return sink

@@ -13,12 +13,10 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any
+
+from binks.graph.events import Event
 
 logger = logging.getLogger(__name__)
-
-Item = dict[str, Any]
-"""``{"event": name, "data": ...}`` as the graph hands it (``binks.graph.events.EventSink``)."""
 
 
 class Outbox:
@@ -29,9 +27,9 @@ class Outbox:
     failed write stops the run: the next event raises the writer's error.
     """
 
-    def __init__(self, write: Callable[[Item], Awaitable[None]]) -> None:
+    def __init__(self, write: Callable[[Event], Awaitable[None]]) -> None:
         self._write = write
-        self._queue: asyncio.Queue[Item | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._loop = asyncio.get_running_loop()
         self._thread = threading.get_ident()
         self._writer: asyncio.Task[None] | None = None
@@ -52,7 +50,7 @@ class Outbox:
         if not self._writer.cancelled() and (failure := self._writer.exception()) is not None:
             logger.warning("the run's last events could not be written: %s", failure)
 
-    def put(self, item: Item) -> None:
+    def put(self, item: Event) -> None:
         """Queue one event (the run's sink): never blocks, raises if the writer failed."""
         assert self._writer is not None, "use the outbox as `async with`"
         if self._writer.done():

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from binks.server.outbox import Item, Outbox
+from binks.graph.events import Event
+from binks.server.outbox import Outbox
 from tests.timing import eventually
 
 STEPS = st.lists(
@@ -24,11 +25,11 @@ class Stored:
     """A writer that takes its time (``slow`` awaits per write) and records what it wrote."""
 
     def __init__(self, slow: list[int], fail_at: int | None = None) -> None:
-        self.written: list[Item] = []
+        self.written: list[Event] = []
         self.slow = slow
         self.fail_at = fail_at
 
-    async def write(self, item: Item) -> None:
+    async def write(self, item: Event) -> None:
         for _ in range(self.slow[len(self.written) % len(self.slow)]):
             await asyncio.sleep(0)
         if len(self.written) == self.fail_at:
@@ -48,7 +49,7 @@ def test_everything_put_is_written_in_order_before_the_block_ends(
     steps: list[str | int], slow: list[int], ending: str
 ) -> None:
     stored = Stored(slow)
-    put: list[Item] = []
+    put: list[Event] = []
 
     async def run() -> None:
         async with Outbox(stored.write) as outbox:
