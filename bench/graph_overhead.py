@@ -7,17 +7,17 @@ answer) with the same scripted model, the same fake toolbox and the same checkpo
 does it (``binks.server.run_task``), the model's tokens streamed into an outbox like the
 server's: the bare graph's through LangGraph's ``messages`` stream (how a LangGraph
 application streams tokens), Binks' through its run's sink, as the server runs it, with
-its events. The bare graph does only the calls (model,
-cluster context, assess, read, propose, interrupt, execute, verify), and the model gets the
-same request from both: the tools Binks shows the task, its system prompt and context
-line. The Binks graph adds what makes it safe: tool-call validation, the plan and its hash,
-decision checks, a durable intent before the step and its result after, outcome records
-and events. Neither graph pays a thread hop per edge: the bare graph's routers are
-coroutines, Binks' run inside its nodes. Goal: ≤ 1.3× per step, as the median of the
-cycles' ratios, each Binks cycle against the bare cycle run just before it: a busy
-machine's speed drifts over seconds, and a pair shares the moment (the ratio of the two
-medians is printed beside it). After the timed cycles,
-cycles of their own measure where the difference goes (:mod:`bench.breakdown`).
+its events. The bare graph does only the calls (model, cluster context, assess, read,
+propose, interrupt, execute, verify), and the model gets the same request from both: the
+tools Binks shows the task, its system prompt and context line. The Binks graph adds what
+makes it safe: tool-call validation, the plan and its hash, decision checks, a durable
+intent before the step and its result after, outcome records and events. Neither graph
+pays a thread hop per edge: the bare graph's routers are coroutines, Binks' run inside its
+nodes. Goal: ≤ 1.3× per step, as the median of the cycles' ratios, each Binks cycle
+against the bare cycle run just before it: a busy machine's speed drifts over seconds,
+and a pair shares the moment (the ratio of the two medians is printed beside it). After
+the timed cycles, cycles of their own measure where the difference goes
+(:mod:`bench.breakdown`).
 """
 
 from __future__ import annotations
